@@ -23,8 +23,18 @@ const child = new Deno.Command(Deno.execPath(), {
     TZ: "UTC",
   },
   stdin: "null",
+  stdout: "piped",
 }).spawn();
+// Pass the output through and restate Deno's summary as a plain closing line.
+let tail = "";
+const decoder = new TextDecoder();
+for await (const chunk of child.stdout) {
+  await Deno.stdout.write(chunk);
+  tail = (tail + decoder.decode(chunk, { stream: true })).slice(-4000);
+}
 const status = await child.status;
+const m = /\|\s*(\d+) passed[^|\n]*\|\s*(\d+) failed/.exec(tail.replace(/\x1b\[[0-9;]*m/g, ""));
+const summary = m ? `${m[1]} passed, ${m[2]} failed` : "";
 // Give kernels that were told to exit a moment, then look for orphans.
 await new Promise((r) => setTimeout(r, 500));
 const left = (await leftoverKernels(ROOT)).filter((p) => !before.has(p.pid));
@@ -38,4 +48,5 @@ if (left.length > 0) {
   }
   Deno.exit(1);
 }
+if (summary) console.log(`tests: ${summary}`);
 Deno.exit(status.code);

@@ -1,0 +1,54 @@
+/**
+ * Bash assignments: strings single-quoted, numbers and booleans as words,
+ * arrays as `(a b)`, null as `unset name`. Objects, nested arrays, NUL
+ * characters and non-finite numbers have no bash form and are errors.
+ * @module
+ */
+
+import { type Translator, unrenderable, type ValueNode } from "./_translate_value.ts";
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function quote(text: string, node: ValueNode): string {
+  if (text.includes("\0")) {
+    unrenderable(node, "contains a NUL character, which bash variables cannot hold");
+  }
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+function literal(node: ValueNode): string {
+  switch (node.kind) {
+    case "null":
+      return unrenderable(node, "is null; bash has no null inside an array (top-level null unsets)");
+    case "boolean":
+      return String(node.value);
+    case "int":
+      return node.value.toString();
+    case "float":
+      if (!Number.isFinite(node.value)) {
+        unrenderable(node, `is ${node.value}, which bash cannot express (it has no floats)`);
+      }
+      return Object.is(node.value, -0) ? "-0" : String(node.value);
+    case "string":
+      return quote(node.value, node);
+    case "list":
+      return unrenderable(node, "is a list inside a list; bash arrays cannot nest");
+    case "map":
+      return unrenderable(node, "is an object; bash has no dictionaries (pass it as a JSON string)");
+  }
+}
+
+/** The bash translator. */
+export const bash: Translator = {
+  title: "bash",
+  comment: "#",
+  nameProblem(name) {
+    return IDENTIFIER.test(name) ? undefined : "is not a valid bash variable name";
+  },
+  literal,
+  assign(name, node) {
+    if (node.kind === "null") return `unset ${name}`;
+    if (node.kind === "list") return `${name}=(${node.items.map(literal).join(" ")})`;
+    return `${name}=${literal(node)}`;
+  },
+};

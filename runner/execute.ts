@@ -1,0 +1,529 @@
+/**
+ * `runNotebook()`: executes one notebook with parameters, papermill-style,
+ * writing the output notebook progressively and extracting variables.
+ * @module
+ */
+import { dirname, resolve } from "node:path";
+import { writeFile } from "node:fs/promises";
+import {
+  type Kernel,
+  KernelDiedError,
+  type KernelSpec,
+  resolveKernelSpec,
+  startKernel,
+} from "../kernel/mod.ts";
+import {
+  type CodeCell,
+  hasTag,
+  injectParameters,
+  type Notebook,
+  OutputCollector,
+  readNotebook,
+  renderNotebookHtml,
+  sourceText,
+  writeNotebook,
+} from "../nbformat/mod.ts";
+import {
+  type ExecutedCell,
+  introspectionCode,
+  mergeVariables,
+  parseIntrospectionResult,
+  scrapbookScraps,
+  type Variable,
+} from "./introspect.ts";
+import {
+  executionTiming,
+  initCellMetadata,
+  insertErrorCells,
+  markCellEnded,
+  markCellStarted,
+  secondsBetween,
+} from "./_papermill.ts";
+import { ThrottledSaver } from "./_saver.ts";
+import { UsageError } from "./_usage_error.ts";
+import { VERSION } from "./version.ts";
+import type { TaskError } from "./manifest.ts";
+
+/** Progress events of one notebook run. */
+export type NotebookEvent =
+  | { type: "kernel-ready"; kernel: string; pid: number; seconds: number }
+  | { type: "cell-start"; cell: number; step: number; steps: number }
+  | {
+    type: "cell-end";
+    cell: number;
+    step: number;
+    steps: number;
+    status: "ok" | "error" | "timeout";
+    seconds: number;
+  }
+  | { type: "output"; cell: number; stream: "stdout" | "stderr"; text: string }
+  | { type: "warning"; message: string };
+
+/** Options of {@linkcode runNotebook}. */
+export interface RunNotebookOptions {
+  /** Parameters to inject. */
+  parameters?: Record<string, unknown>;
+  /** Kernelspec name, overriding the notebook's. */
+  kernel?: string;
+  /** Working directory of the kernel (default: the notebook's folder). */
+  cwd?: string;
+  /** Where to write the executed notebook (progressively). */
+  output?: string;
+  /** Where to write the HTML rendering. */
+  html?: string;
+  /** Seconds for the kernel to become ready (default 60). */
+  startTimeout?: number;
+  /** Seconds per cell (default: none). */
+  cellTimeout?: number;
+  /** Seconds for the whole notebook (default: none). */
+  timeout?: number;
+  /** Keep going after a cell error. */
+  allowErrors?: boolean;
+  /** Hide code inputs (`metadata.jupyter.source_hidden`). */
+  reportMode?: boolean;
+  /** Inject parameters and write the output without executing. */
+  prepareOnly?: boolean;
+  /** Bytes of output kept per cell (default 4 MiB). */
+  maxOutputBytes?: number;
+  /** Ms between progressive saves (default 3000). */
+  saveInterval?: number;
+  /** Extract variables after the run (default true). */
+  variables?: boolean;
+  /** Progress events. */
+  onEvent?: (event: NotebookEvent) => void;
+  /** Cancels the run: the kernel is interrupted and stopped, the partial notebook saved. */
+  signal?: AbortSignal;
+}
+
+/** Outcome of {@linkcode runNotebook}. */
+export interface NotebookResult {
+  /** `ok`, `failed` (a cell error or a dead kernel), `timeout` or `interrupted`. */
+  status: "ok" | "failed" | "timeout" | "interrupted";
+  /** The executed notebook. */
+  notebook: Notebook;
+  /** The first error, if any. */
+  error: TaskError | null;
+  /** Extracted variables (assignments, `Out[n]`, `result`, scrapbook scraps). */
+  variables: Variable[];
+  /** Kernelspec name used. */
+  kernel: string;
+  /** ISO start time. */
+  started: string;
+  /** ISO end time. */
+  ended: string;
+  /** Seconds. */
+  duration: number;
+}
+
+/** Normalises a kernel language for translators and introspection. */
+export function kernelLanguage(spec: KernelSpec, nb: Notebook): string {
+  const lang = (spec.language || nb.metadata.language_info?.name || "").toLowerCase();
+  return lang === "typescriptreact" ? "typescript" : lang;
+}
+
+function toTaskError(
+  ename: string,
+  evalue: string,
+  cell: number | null,
+  message?: string,
+): TaskError {
+  return { ename, evalue, cell, message: message ?? `${ename}: ${evalue}` };
+}
+
+const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
+
+/** Resolves the notebook's kernelspec: `--kernel`, else `metadata.kernelspec.name`. */
+export async function notebookKernelSpec(
+  nb: Notebook,
+  path: string,
+  override?: string,
+): Promise<KernelSpec> {
+  const name = override ?? nb.metadata.kernelspec?.name;
+  if (!name) {
+    throw new UsageError(
+      `error: ${path}: the notebook names no kernel (metadata.kernelspec.name); pass --kernel NAME`,
+    );
+  }
+  try {
+    return await resolveKernelSpec(name);
+  } catch (error) {
+    throw new UsageError(`error: ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * Runs a notebook (an `.ipynb` path, a percent-format script, or a parsed
+ * {@linkcode Notebook}) with parameters, like `papermill IN OUT -p x 1`.
+ *
+ * Never throws for failures inside the notebook: those come back as the
+ * result's `status` and `error`, with the partial notebook saved. Throws a
+ * `UsageError` for bad input (unreadable notebook, unknown kernel, a
+ * parameter that cannot be expressed) before anything runs.
+ *
+ * @example
+ * ```ts ignore
+ * const result = await runNotebook("report.ipynb", { parameters: { x: 1 }, output: "out.ipynb" });
+ * console.log(result.status, result.variables);
+ * ```
+ */
+export async function runNotebook(
+  input: string | Notebook,
+  options: RunNotebookOptions = {},
+): Promise<NotebookResult> {
+  const path = typeof input === "string" ? resolve(input) : "<notebook>";
+  const source = typeof input === "string" ? await readNotebook(path) : structuredClone(input);
+  const spec = await notebookKernelSpec(source, path, options.kernel);
+  const language = kernelLanguage(spec, source);
+  const params = options.parameters ?? {};
+  let nb: Notebook;
+  try {
+    nb = Object.keys(params).length > 0
+      ? injectParameters(source, params, { language, kernelName: spec.name })
+      : source;
+  } catch (error) {
+    throw new UsageError(`error: ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  return await new NotebookRun(nb, path, spec, language, options).run();
+}
+
+class NotebookRun {
+  #nb: Notebook;
+  #path: string;
+  #spec: KernelSpec;
+  #language: string;
+  #o: RunNotebookOptions;
+  #saver: ThrottledSaver | undefined;
+  #started = new Date().toISOString();
+
+  constructor(
+    nb: Notebook,
+    path: string,
+    spec: KernelSpec,
+    language: string,
+    o: RunNotebookOptions,
+  ) {
+    this.#nb = nb;
+    this.#path = path;
+    this.#spec = spec;
+    this.#language = language;
+    this.#o = o;
+  }
+
+  #emit(event: NotebookEvent): void {
+    this.#o.onEvent?.(event);
+  }
+
+  #prepare(): void {
+    const nb = this.#nb;
+    for (const cell of nb.cells) {
+      if (cell.cell_type !== "code") continue;
+      cell.outputs = [];
+      cell.execution_count = null;
+      delete cell.metadata.execution;
+      if (this.#o.reportMode) {
+        const jupyter = (cell.metadata.jupyter ?? {}) as Record<string, unknown>;
+        cell.metadata.jupyter = { ...jupyter, source_hidden: true };
+      }
+    }
+    initCellMetadata(nb);
+    nb.metadata.papermill = {
+      default_parameters: {},
+      parameters: (this.#o.parameters ?? {}) as never,
+      environment_variables: {},
+      version: `nbchain ${VERSION}`,
+      input_path: this.#path,
+      output_path: this.#o.output ? resolve(this.#o.output) : null,
+      start_time: this.#started,
+      end_time: null,
+      duration: null,
+      exception: null,
+    };
+    if (this.#o.output) {
+      const out = this.#o.output;
+      this.#saver = new ThrottledSaver(() => writeNotebook(out, nb), this.#o.saveInterval ?? 3000);
+    }
+  }
+
+  async #finish(
+    status: NotebookResult["status"],
+    error: TaskError | null,
+    variables: Variable[],
+  ): Promise<NotebookResult> {
+    const ended = new Date().toISOString();
+    const pm = this.#nb.metadata.papermill as Record<string, unknown>;
+    pm.end_time = ended;
+    pm.duration = secondsBetween(this.#started, ended);
+    pm.exception = status === "ok" ? null : true;
+    await this.#saver?.flush();
+    if (this.#o.html) {
+      await writeFile(
+        this.#o.html,
+        renderNotebookHtml(this.#nb, { reportMode: this.#o.reportMode ?? false }),
+      );
+    }
+    return {
+      status,
+      notebook: this.#nb,
+      error,
+      variables,
+      kernel: this.#spec.name,
+      started: this.#started,
+      ended,
+      duration: secondsBetween(this.#started, ended),
+    };
+  }
+
+  async run(): Promise<NotebookResult> {
+    this.#prepare();
+    if (this.#o.prepareOnly) return await this.#finish("ok", null, []);
+    const o = this.#o;
+    const deadline = o.timeout ? Date.now() + o.timeout * 1000 : Infinity;
+    const t0 = performance.now();
+    let kernel: Kernel;
+    try {
+      kernel = await startKernel(this.#spec, {
+        cwd: o.cwd ?? (this.#path.startsWith("<") ? Deno.cwd() : dirname(this.#path)),
+        startTimeout: (o.startTimeout ?? 60) * 1000,
+        ...(o.signal ? { signal: o.signal } : {}),
+      });
+    } catch (error) {
+      if (o.signal?.aborted) {
+        return await this.#finish(
+          "interrupted",
+          toTaskError("Interrupted", "cancelled while starting the kernel", null),
+          [],
+        );
+      }
+      const e = error as Error;
+      return await this.#finish("failed", toTaskError(e.name, e.message, null), []);
+    }
+    try {
+      this.#emit({
+        type: "kernel-ready",
+        kernel: this.#spec.name,
+        pid: kernel.process.pid,
+        seconds: (performance.now() - t0) / 1000,
+      });
+      const li = kernel.info.language_info;
+      if (li && typeof li === "object") this.#nb.metadata.language_info = li as never;
+      const outcome = await this.#executeCells(kernel, deadline);
+      let variables: Variable[] = scrapbookScraps(this.#nb);
+      if (
+        o.variables !== false && !kernel.death && outcome.status !== "timeout" &&
+        outcome.status !== "interrupted"
+      ) {
+        variables = mergeVariables(await this.#introspect(kernel, outcome.executed), variables);
+      }
+      return await this.#finish(outcome.status, outcome.error, variables);
+    } finally {
+      await kernel.shutdown();
+    }
+  }
+
+  async #introspect(kernel: Kernel, executed: ExecutedCell[]): Promise<Variable[]> {
+    let code: string;
+    try {
+      code = introspectionCode(this.#language, executed);
+    } catch (error) {
+      this.#emit({
+        type: "warning",
+        message: `Variables not extracted: ${(error as Error).message}`,
+      });
+      return [];
+    }
+    let stdout = "";
+    try {
+      const exec = kernel.execute(code, { silent: true, storeHistory: false, stopOnError: false });
+      for await (const msg of exec) {
+        if (msg.header.msg_type === "stream" && msg.content.name === "stdout") {
+          stdout += String(msg.content.text ?? "");
+        }
+      }
+      await exec.result;
+      return parseIntrospectionResult(this.#language, stdout);
+    } catch (error) {
+      this.#emit({
+        type: "warning",
+        message: `Variables not extracted: ${(error as Error).message}`,
+      });
+      return [];
+    }
+  }
+
+  async #executeCells(
+    kernel: Kernel,
+    deadline: number,
+  ): Promise<
+    { status: NotebookResult["status"]; error: TaskError | null; executed: ExecutedCell[] }
+  > {
+    const nb = this.#nb;
+    const o = this.#o;
+    const collector = new OutputCollector(
+      o.maxOutputBytes ? { maxCellOutputBytes: o.maxOutputBytes } : {},
+    );
+    const steps =
+      nb.cells.filter((c) => c.cell_type === "code" && !hasTag(c, "skip-execution")).length;
+    const executed: ExecutedCell[] = [];
+    let step = 0;
+    for (let index = 0; index < nb.cells.length; index++) {
+      const cell = nb.cells[index]!;
+      if (cell.cell_type !== "code" || hasTag(cell, "skip-execution")) {
+        markCellEnded(cell, new Date().toISOString(), false);
+        continue;
+      }
+      if (o.signal?.aborted) {
+        return {
+          status: "interrupted",
+          error: toTaskError("Interrupted", "the run was cancelled", index),
+          executed,
+        };
+      }
+      step++;
+      const code = sourceText(cell);
+      const begun = new Date().toISOString();
+      markCellStarted(cell, begun);
+      this.#emit({ type: "cell-start", cell: index, step, steps });
+      collector.startCell(index, cell);
+      const outcome = await this.#executeCell(kernel, cell, index, code, collector, deadline);
+      const ended = new Date().toISOString();
+      markCellEnded(cell, ended, outcome.kind !== "ok");
+      this.#emit({
+        type: "cell-end",
+        cell: index,
+        step,
+        steps,
+        status: outcome.kind === "ok" ? "ok" : outcome.kind === "timeout" ? "timeout" : "error",
+        seconds: secondsBetween(begun, ended),
+      });
+      this.#saver?.touch();
+      if (cell.execution_count !== null) {
+        executed.push({ index, source: code, executionCount: cell.execution_count });
+      }
+      if (outcome.kind === "exit") break;
+      if (outcome.kind === "ok") continue;
+      const allowed = outcome.kind === "error" && !kernel.death &&
+        (o.allowErrors || hasTag(cell, "raises-exception"));
+      if (allowed) continue;
+      if (outcome.kind === "error") insertErrorCells(nb, index, cell.execution_count);
+      const status = outcome.kind === "timeout"
+        ? "timeout"
+        : outcome.kind === "interrupted"
+        ? "interrupted"
+        : "failed";
+      return { status, error: outcome.error, executed };
+    }
+    return { status: "ok", error: null, executed };
+  }
+
+  async #executeCell(
+    kernel: Kernel,
+    cell: CodeCell,
+    index: number,
+    code: string,
+    collector: OutputCollector,
+    deadline: number,
+  ): Promise<
+    | { kind: "ok" | "exit" }
+    | { kind: "error" | "timeout" | "interrupted"; error: TaskError }
+  > {
+    const o = this.#o;
+    const exec = kernel.execute(code, { stopOnError: !o.allowErrors });
+    const consume = (async () => {
+      for await (const msg of exec) {
+        if (msg.header.msg_type === "execute_input") continue;
+        if (collector.handle({ msg_type: msg.header.msg_type, content: msg.content })) {
+          this.#saver?.touch();
+        }
+        if (msg.header.msg_type === "stream") {
+          const stream = msg.content.name === "stderr" ? "stderr" : "stdout";
+          this.#emit({ type: "output", cell: index, stream, text: String(msg.content.text ?? "") });
+        }
+      }
+    })();
+    consume.catch(() => {});
+    const cellLimit = o.cellTimeout ? Date.now() + o.cellTimeout * 1000 : Infinity;
+    const limit = Math.min(cellLimit, deadline);
+    const limitKind = limit === cellLimit && o.cellTimeout ? "cell" : "notebook";
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let onAbort: (() => void) | undefined;
+    const stop = new Promise<"timeout" | "abort">((resolve) => {
+      if (limit !== Infinity) {
+        timer = setTimeout(() => resolve("timeout"), Math.max(0, limit - Date.now()));
+      }
+      if (o.signal) {
+        onAbort = () => resolve("abort");
+        if (o.signal.aborted) onAbort();
+        else o.signal.addEventListener("abort", onAbort, { once: true });
+      }
+    });
+    try {
+      const first = await Promise.race([
+        exec.result.then(() => "done" as const, () => "done" as const),
+        stop,
+      ]);
+      if (first !== "done") {
+        // Interrupt, give it a moment to stop, else kill the kernel.
+        await kernel.interrupt().catch(() => {});
+        const settled = await Promise.race([
+          exec.result.then(() => true, () => true),
+          new Promise<boolean>((r) => setTimeout(() => r(false), 5000)),
+        ]);
+        if (!settled) await kernel.shutdown({ graceMs: 0 });
+        await consume.catch(() => {});
+        if (first === "abort") {
+          return {
+            kind: "interrupted",
+            error: toTaskError("Interrupted", "the run was cancelled while this cell ran", index),
+          };
+        }
+        const seconds = limitKind === "cell" ? o.cellTimeout : o.timeout;
+        const evalue = `A cell timed out while it was being executed, after ${seconds} seconds (${
+          limitKind === "cell" ? "--cell-timeout" : "--timeout"
+        }); it was ${settled ? "interrupted" : "stopped by killing the kernel"}`;
+        cell.outputs.push({
+          output_type: "error",
+          ename: "CellTimeoutError",
+          evalue,
+          traceback: [evalue],
+        });
+        cell.metadata.papermill = { ...(cell.metadata.papermill as object), timed_out: true };
+        return { kind: "timeout", error: toTaskError("CellTimeoutError", evalue, index) };
+      }
+      await consume.catch(() => {});
+      const { reply, timing } = await exec.result;
+      cell.execution_count = reply.execution_count ?? null;
+      executionTiming(cell, timing);
+      if (reply.status === "ok") return { kind: "ok" };
+      const ename = reply.ename ?? "Error";
+      const evalue = reply.evalue ?? "";
+      if (ename === "SystemExit" && (evalue === "" || evalue === "0")) return { kind: "exit" };
+      const trace = (reply.traceback ?? []).join("\n").replace(ANSI, "");
+      return {
+        kind: "error",
+        error: toTaskError(ename, evalue, index, trace || `${ename}: ${evalue}`),
+      };
+    } catch (error) {
+      await consume.catch(() => {});
+      const e = error as Error;
+      if (e instanceof KernelDiedError) {
+        cell.outputs.push({
+          output_type: "error",
+          ename: "DeadKernelError",
+          evalue: e.message,
+          traceback: [e.message],
+        });
+        return { kind: "error", error: toTaskError("DeadKernelError", e.message, index) };
+      }
+      cell.outputs.push({
+        output_type: "error",
+        ename: e.name,
+        evalue: e.message,
+        traceback: [e.message],
+      });
+      return { kind: "error", error: toTaskError(e.name, e.message, index) };
+    } finally {
+      clearTimeout(timer);
+      if (onAbort) o.signal?.removeEventListener("abort", onAbort);
+    }
+  }
+}
