@@ -91,3 +91,69 @@ export const dialDeno: Dialer = async function dialDeno(endpoint: Endpoint): Pro
   conn.setNoDelay(true);
   return new DenoTransport(conn);
 };
+
+/** Options of {@linkcode dialWithRetry}. */
+export interface DialWithRetryOptions {
+  /** Opens one connection. */
+  dialer: Dialer;
+  /** Stops retrying; the promise then rejects with the signal's reason. */
+  signal: AbortSignal;
+  /** Called with each retryable failure before the next attempt. */
+  onRetry?: (error: unknown) => void;
+}
+
+/** Whether a failed dial may succeed later: refused (nobody bound yet), or no socket file. */
+function isRetryable(error: unknown): boolean {
+  return error instanceof Deno.errors.ConnectionRefused || error instanceof Deno.errors.NotFound ||
+    error instanceof Deno.errors.ConnectionReset || error instanceof Deno.errors.ConnectionAborted;
+}
+
+/**
+ * Dials until it succeeds, retrying refused or missing endpoints with backoff (5 ms doubling
+ * to 200 ms) until `signal` aborts. Other errors reject at once.
+ */
+export async function dialWithRetry(
+  endpoint: Endpoint,
+  options: DialWithRetryOptions,
+): Promise<Transport> {
+  const { dialer, signal, onRetry } = options;
+  for (let delay = 5;; delay = Math.min(delay * 2, 200)) {
+    signal.throwIfAborted();
+    try {
+      return await abortable(dialer(endpoint), signal, (late) => late.close());
+    } catch (error) {
+      if (signal.aborted || !isRetryable(error)) throw error;
+      onRetry?.(error);
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await abortable(new Promise<void>((resolve) => timer = setTimeout(resolve, delay)), signal)
+      .finally(() => clearTimeout(timer));
+  }
+}
+
+/**
+ * Settles like `promise`, or rejects with the signal's reason when it aborts first;
+ * `late` then receives a value that arrives after all (to release it).
+ */
+export function abortable<T>(
+  promise: Promise<T>,
+  signal: AbortSignal,
+  late?: (value: T) => void,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let aborted = false;
+    const onAbort = () => {
+      aborted = true;
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then((value) => {
+      signal.removeEventListener("abort", onAbort);
+      if (aborted) late?.(value);
+      else resolve(value);
+    }, (error: unknown) => {
+      signal.removeEventListener("abort", onAbort);
+      if (!aborted) reject(error);
+    });
+  });
+}

@@ -242,6 +242,7 @@ export function encodeMessage(
   return out;
 }
 
+const EMPTY = new Uint8Array(0);
 const ST_GREETING = 0;
 const ST_FLAGS = 1;
 const ST_SIZE = 2;
@@ -263,7 +264,8 @@ export class ZmtpParser {
   #size = new Uint8Array(8);
   #sizeLength = 0;
   #sizeNeeded = 0;
-  #body = new Uint8Array(0);
+  #body = EMPTY;
+  #bodySize = 0;
   #bodyLength = 0;
   #frames: Uint8Array[] = [];
   #messageBytes = 0;
@@ -356,12 +358,20 @@ export class ZmtpParser {
           break;
         }
         default: {
-          const body = this.#body;
-          const n = Math.min(body.length - this.#bodyLength, length - at);
-          body.set(chunk.subarray(at, at + n), this.#bodyLength);
+          const size = this.#bodySize;
+          if (this.#bodyLength === 0 && length - at >= size) {
+            // The whole body is in this chunk: one copy, no intermediate view.
+            const body = chunk.slice(at, at + size);
+            at += size;
+            this.#endFrame(body);
+            break;
+          }
+          if (this.#bodyLength === 0) this.#body = new Uint8Array(size);
+          const n = Math.min(size - this.#bodyLength, length - at);
+          this.#body.set(chunk.subarray(at, at + n), this.#bodyLength);
           at += n;
           this.#bodyLength += n;
-          if (this.#bodyLength === body.length) this.#endFrame();
+          if (this.#bodyLength === size) this.#endFrame(this.#body);
         }
       }
     }
@@ -383,17 +393,17 @@ export class ZmtpParser {
       if (this.#messageBytes + size + headerSize > this.#max) this.#tooLarge(size);
       this.#messageBytes += size + headerSize;
     }
-    this.#body = new Uint8Array(size);
+    this.#bodySize = size;
     this.#bodyLength = 0;
     if (size === 0) {
-      this.#endFrame();
+      this.#endFrame(new Uint8Array(0));
     } else {
       this.#state = ST_BODY;
     }
   }
 
-  #endFrame(): void {
-    const body = this.#body;
+  #endFrame(body: Uint8Array): void {
+    this.#body = EMPTY;
     this.#state = ST_FLAGS;
     if ((this.#flags & FLAG_COMMAND) !== 0) {
       this.#handler.onCommand(parseCommand(body));

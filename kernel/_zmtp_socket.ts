@@ -4,8 +4,10 @@
  */
 
 import {
+  abortable,
   dialDeno,
   type Dialer,
+  dialWithRetry,
   type Endpoint,
   endpointToString,
   type Transport,
@@ -285,6 +287,7 @@ export class ZmtpSocket implements AsyncDisposable, AsyncIterable<Uint8Array[]> 
     const batch = this.#pending;
     const done = this.#pendingDone;
     if (batch.length === 0 || done === undefined || this.#state >= ST_CLOSED) {
+      this.#pending = [];
       this.#writing = false;
       return;
     }
@@ -386,37 +389,6 @@ function commandName(command: ZmtpCommand): string {
 
 const TIMED_OUT = Symbol("timed out");
 
-function isRetryable(error: unknown): boolean {
-  return error instanceof Deno.errors.ConnectionRefused || error instanceof Deno.errors.NotFound ||
-    error instanceof Deno.errors.ConnectionReset || error instanceof Deno.errors.ConnectionAborted;
-}
-
-/** Resolves with `promise`, or rejects with the signal's reason; `late` gets a value that lost. */
-function race<T>(promise: Promise<T>, signal: AbortSignal, late?: (value: T) => void): Promise<T> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const onAbort = () => {
-      settled = true;
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then((value) => {
-      signal.removeEventListener("abort", onAbort);
-      if (settled) late?.(value);
-      else resolve(value);
-    }, (error) => {
-      signal.removeEventListener("abort", onAbort);
-      if (!settled) reject(error);
-    });
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return race(new Promise<void>((resolve) => timer = setTimeout(resolve, ms)), signal)
-    .finally(() => clearTimeout(timer));
-}
-
 function validateIdentity(identity: Uint8Array | undefined): void {
   if (identity === undefined || identity.length === 0) return;
   if (identity.length > 255 || identity[0] === 0) {
@@ -452,6 +424,10 @@ export async function connectZmtp(
     throw new TypeError(`Unsupported ZMTP socket type "${String(type)}": use DEALER, SUB or REQ`);
   }
   validateIdentity(identity);
+  const max = options.maxMessageSize;
+  if (max !== undefined && (!Number.isSafeInteger(max) || max < 0)) {
+    throw new RangeError(`Invalid maxMessageSize ${max}: expected a non-negative integer`);
+  }
   signal?.throwIfAborted();
   const name = endpointToString(endpoint);
   const controller = new AbortController();
@@ -459,30 +435,26 @@ export async function connectZmtp(
   const onAbort = () => controller.abort(signal?.reason);
   signal?.addEventListener("abort", onAbort, { once: true });
   let lastError: unknown;
+  let dialed = false;
   let socket: ZmtpSocket | undefined;
   try {
-    let transport: Transport | undefined;
-    for (let delay = 5; transport === undefined; delay = Math.min(delay * 2, 200)) {
-      try {
-        transport = await race(dialer(endpoint), controller.signal, (late) => late.close());
-      } catch (error) {
-        if (controller.signal.aborted) throw controller.signal.reason;
-        if (!isRetryable(error)) {
-          throw new ZmtpError(`Cannot connect to "${name}"`, { cause: error });
-        }
-        lastError = error;
-        await sleep(delay, controller.signal);
-      }
-    }
-    lastError = undefined;
+    const transport = await dialWithRetry(endpoint, {
+      dialer,
+      signal: controller.signal,
+      onRetry: (error) => lastError = error,
+    }).catch((error: unknown) => {
+      if (controller.signal.aborted) throw controller.signal.reason;
+      throw new ZmtpError(`Cannot connect to "${name}"`, { cause: error });
+    });
+    dialed = true;
     socket = new ZmtpSocket(transport, {
       type,
       name,
       ...(identity === undefined ? {} : { identity }),
-      ...(options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize }),
+      ...(max === undefined ? {} : { maxMessageSize: max }),
     });
     try {
-      await race(handshakeOf(socket), controller.signal);
+      await abortable(handshakeOf(socket), controller.signal);
     } catch (error) {
       if (error instanceof ZmtpError) {
         throw new ZmtpError(`Cannot complete the ZMTP handshake with "${name}"`, { cause: error });
@@ -493,7 +465,7 @@ export async function connectZmtp(
   } catch (error) {
     await socket?.[Symbol.asyncDispose]();
     if (error !== TIMED_OUT) throw error;
-    throw lastError === undefined
+    throw dialed
       ? new ZmtpError(`Cannot complete the ZMTP handshake with "${name}" within ${timeout} ms`)
       : new ZmtpError(`Cannot connect to "${name}" within ${timeout} ms`, { cause: lastError });
   } finally {

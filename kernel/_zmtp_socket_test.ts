@@ -171,20 +171,37 @@ Deno.test("messages are queued before iteration and a PING is answered meanwhile
   assert.deepEqual(received, [["a"], ["b", "c"]]);
 });
 
-Deno.test("send writes one multipart per write, serialized", async () => {
+Deno.test("send writes one multipart per write, serialized, pending ones coalesced", async () => {
   const { socket, fake } = await connectFake("ROUTER", { type: "DEALER" });
   await using _ = socket;
   let open!: () => void;
   fake.gate = new Promise((resolve) => open = resolve);
-  const sends = [socket.send([text("x"), text("y")]), socket.send([new Uint8Array(300)])];
+  const messages = [[text("x"), text("y")], [new Uint8Array(300)], [text("z")]];
+  const sends = messages.map((m) => socket.send(m));
   await Promise.resolve();
   open();
   await Promise.all(sends);
   assert.equal(fake.maxWritesInFlight, 1);
   assert.deepEqual(fake.writes.slice(2), [
-    encodeMessage([text("x"), text("y")]),
-    encodeMessage([new Uint8Array(300)]),
+    encodeMessage(messages[0]!),
+    new Uint8Array([...encodeMessage(messages[1]!), ...encodeMessage(messages[2]!)]),
   ]);
+  const events = await fake.waitForEvents(5);
+  assert.deepEqual(events.slice(2).map((e) => e.kind === "message" && e.frames), messages);
+});
+
+Deno.test("close() rejects sends still waiting to be written", async () => {
+  const { socket, fake } = await connectFake("ROUTER", { type: "DEALER" });
+  let open!: () => void;
+  fake.gate = new Promise((resolve) => open = resolve);
+  const first = socket.send([text("a")]);
+  const second = socket.send([text("b")]);
+  socket.close();
+  await assert.rejects(second, /socket is closed/);
+  open();
+  await first; // already handed to the transport
+  await socket[Symbol.asyncDispose]();
+  assert.deepEqual(fake.writes.slice(2), [encodeMessage([text("a")])]);
 });
 
 Deno.test("a peer ERROR is thrown by the iterator and settles closed", async () => {
@@ -309,6 +326,21 @@ Deno.test("connect gives up after the timeout, naming the endpoint, last error a
   assert.equal(error.cause, refused);
 });
 
+Deno.test("a dial that hangs past the timeout is a connect error, closed if it lands", async () => {
+  const late = new FakeTransport();
+  let land!: () => void;
+  const error = await connectZmtp(ENDPOINT, {
+    type: "DEALER",
+    timeout: 20,
+    dialer: () => new Promise((resolve) => land = () => resolve(late)),
+  }).catch((e: unknown) => e);
+  assert(error instanceof ZmtpError);
+  assert.equal(error.message, 'Cannot connect to "tcp://127.0.0.1:1" within 20 ms');
+  land();
+  await Promise.resolve();
+  assert(late.closedByUs, "a transport that arrives too late is closed");
+});
+
 Deno.test("connect fails at once on an error that retrying cannot fix", async () => {
   const denied = new Deno.errors.PermissionDenied("denied");
   const error = await connectZmtp(ENDPOINT, {
@@ -368,4 +400,5 @@ Deno.test("connect rejects a bad identity as a usage error", async () => {
     connectZmtp(ENDPOINT, { type: "DEALER", identity: new Uint8Array(256) }),
     /at most 255/,
   );
+  await assert.rejects(connectZmtp(ENDPOINT, { type: "DEALER", maxMessageSize: -1 }), RangeError);
 });

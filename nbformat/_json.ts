@@ -40,7 +40,9 @@ export function readJsonValue(
     }
     return { ok: true, value, end: reader.pos };
   } catch (error) {
-    if (error instanceof JsonFailure) return { ok: false, offset: error.offset, detail: error.detail };
+    if (error instanceof JsonFailure) {
+      return { ok: false, offset: error.offset, detail: error.detail };
+    }
     throw error;
   }
 }

@@ -16,10 +16,16 @@ function quote(text: string, node: ValueNode): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
-function literal(node: ValueNode): string {
+/** A bash word for `node`; a top-level list becomes an array `(a b)`. */
+function literal(node: ValueNode, top = true): string {
   switch (node.kind) {
     case "null":
-      return unrenderable(node, "is null; bash has no null inside an array (top-level null unsets)");
+      return unrenderable(
+        node,
+        top
+          ? "is null; bash has no null value (as a parameter it unsets the variable)"
+          : "is null; bash arrays cannot hold null",
+      );
     case "boolean":
       return String(node.value);
     case "int":
@@ -32,9 +38,13 @@ function literal(node: ValueNode): string {
     case "string":
       return quote(node.value, node);
     case "list":
-      return unrenderable(node, "is a list inside a list; bash arrays cannot nest");
+      if (!top) return unrenderable(node, "is a list inside a list; bash arrays cannot nest");
+      return `(${node.items.map((item) => literal(item, false)).join(" ")})`;
     case "map":
-      return unrenderable(node, "is an object; bash has no dictionaries (pass it as a JSON string)");
+      return unrenderable(
+        node,
+        "is an object; bash has no dictionaries (pass it as a JSON string)",
+      );
   }
 }
 
@@ -45,10 +55,6 @@ export const bash: Translator = {
   nameProblem(name) {
     return IDENTIFIER.test(name) ? undefined : "is not a valid bash variable name";
   },
-  literal,
-  assign(name, node) {
-    if (node.kind === "null") return `unset ${name}`;
-    if (node.kind === "list") return `${name}=(${node.items.map(literal).join(" ")})`;
-    return `${name}=${literal(node)}`;
-  },
+  literal: (node) => literal(node),
+  assign: (name, node) => node.kind === "null" ? `unset ${name}` : `${name}=${literal(node)}`,
 };

@@ -43,6 +43,7 @@ const KEYWORDS = new Set([
 ]);
 
 const IDENTIFIER = /^[\p{L}_][\p{L}\p{N}_!]*$/u;
+// deno-lint-ignore no-control-regex -- control characters are exactly what must be escaped
 const NEEDS_ESCAPE = /["\\$\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]/g;
 const SHORT: Record<string, string> = {
   '"': '\\"',

@@ -42,14 +42,22 @@ const KEYWORDS = new Set([
   "while",
   "with",
   "yield",
+  "__debug__",
 ]);
 
 const IDENTIFIER = /^[\p{XID_Start}_][\p{XID_Continue}]*$/u;
 
 // Escaped: the quote, backslash, control characters (C0, DEL, C1), the
 // Unicode line and paragraph separators and the byte order mark.
+// deno-lint-ignore no-control-regex -- control characters are exactly what must be escaped
 const NEEDS_ESCAPE = /["\\\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]/g;
-const SHORT: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+const SHORT: Record<string, string> = {
+  '"': '\\"',
+  "\\": "\\\\",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\t": "\\t",
+};
 
 /** A double-quoted Python string literal for `text` (well-formed). */
 export function pythonString(text: string): string {

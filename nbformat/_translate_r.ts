@@ -30,12 +30,21 @@ const RESERVED = new Set([
 ]);
 
 const IDENTIFIER = /^(?:\p{L}|\.(?![0-9]))[\p{L}\p{N}._]*$/u;
+// deno-lint-ignore no-control-regex -- control characters are exactly what must be escaped
 const NEEDS_ESCAPE = /["\\\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]/g;
-const SHORT: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+const SHORT: Record<string, string> = {
+  '"': '\\"',
+  "\\": "\\\\",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\t": "\\t",
+};
 const MAX_EXACT = 2n ** 53n;
 
 function rString(text: string, node: ValueNode): string {
-  if (text.includes("\0")) unrenderable(node, "contains a NUL character, which R strings cannot hold");
+  if (text.includes("\0")) {
+    unrenderable(node, "contains a NUL character, which R strings cannot hold");
+  }
   return `"${
     text.replace(NEEDS_ESCAPE, (ch) => {
       const code = ch.charCodeAt(0);

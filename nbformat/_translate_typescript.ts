@@ -99,7 +99,7 @@ function make(title: string): Translator {
       return undefined;
     },
     literal,
-    assign: (name, node) => `const ${name} = ${literal(node)};`,
+    assign: (name, node, declaration = "const") => `${declaration} ${name} = ${literal(node)};`,
   };
 }
 

@@ -32,7 +32,11 @@ const ACCEPTED = "only null, booleans, numbers, bigints, strings, arrays and pla
   "can be passed as parameters";
 
 /** Checks `value` and converts it into a {@linkcode ValueNode} tree. */
-export function toNode(value: unknown, path: string, ancestors: Set<object> = new Set()): ValueNode {
+export function toNode(
+  value: unknown,
+  path: string,
+  ancestors: Set<object> = new Set(),
+): ValueNode {
   switch (typeof value) {
     case "boolean":
       return { kind: "boolean", path, value };
@@ -67,7 +71,9 @@ export function toNode(value: unknown, path: string, ancestors: Set<object> = ne
     if (Array.isArray(object)) {
       const items: ValueNode[] = [];
       for (let i = 0; i < object.length; i++) {
-        if (!(i in object)) throw new UnrenderableValue(`${path}[${i}]`, "is a hole in a sparse array");
+        if (!(i in object)) {
+          throw new UnrenderableValue(`${path}[${i}]`, "is a hole in a sparse array");
+        }
         items.push(toNode(object[i], `${path}[${i}]`, ancestors));
       }
       return { kind: "list", path, items };
@@ -130,6 +136,9 @@ export interface Translator {
   nameProblem(name: string): string | undefined;
   /** The literal for `node`; throws {@linkcode UnrenderableValue}. */
   literal(node: ValueNode): string;
-  /** The statement assigning `node` to `name`. */
-  assign(name: string, node: ValueNode): string;
+  /**
+   * The statement assigning `node` to `name`; `declaration` is the keyword
+   * for languages that declare variables (TypeScript: const, let or var).
+   */
+  assign(name: string, node: ValueNode, declaration?: string): string;
 }

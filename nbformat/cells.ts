@@ -234,7 +234,12 @@ export function withId<T extends Cell>(cell: T, id: string): T {
       out.id = id;
       placed = true;
     }
-    Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
+    Object.defineProperty(out, key, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
   }
   if (!placed) out.id = id;
   return out as unknown as T;

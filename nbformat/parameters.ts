@@ -3,8 +3,9 @@
  * @module
  */
 
-import { hasTag, isValidCellId, newCellId, newCodeCell } from "./cells.ts";
-import { translateParameters } from "./translate.ts";
+import { hasTag, isValidCellId, newCellId, newCodeCell, sourceText } from "./cells.ts";
+import { type DeclarationKind, declarationKinds } from "./_inspect_typescript.ts";
+import { resolveLanguage, type TranslateOptions, translateParameters } from "./translate.ts";
 import type { Cell, JsonObject, JsonValue, Notebook } from "./types.ts";
 
 /** Tag of the cell that declares a notebook's parameters. */
@@ -19,7 +20,7 @@ export const ERROR_CELL_TAG = "papermill-error-cell-tag";
  *
  * @example
  * ```ts
- * import { newCodeCell, parametersCellIndex, parsePercent } from "./mod.ts";
+ * import { parametersCellIndex, parsePercent } from "./mod.ts";
  * const nb = parsePercent('# %%\nimport os\n# %% tags=["parameters"]\nx = 1\n', "a.py");
  * parametersCellIndex(nb); // 1
  * ```
@@ -64,7 +65,12 @@ export function injectParameters(
   options: InjectParametersOptions,
 ): Notebook {
   if (Object.keys(params).length === 0) return structuredClone(nb);
-  const translateOptions = options.kernelName === undefined ? {} : { kernelName: options.kernelName };
+  const translateOptions: TranslateOptions = {};
+  if (options.kernelName !== undefined) translateOptions.kernelName = options.kernelName;
+  const language = resolveLanguage(options.language, options.kernelName);
+  if (language === "typescript" || language === "javascript") {
+    translateOptions.declarations = declarationsOf(nb);
+  }
   const source = translateParameters(options.language, params, translateOptions);
   const out = structuredClone(nb);
   const cells = out.cells.filter((cell) => !hasTag(cell, ERROR_CELL_TAG));
@@ -100,6 +106,32 @@ export function injectParameters(
     : {};
   record.parameters = toJson(params);
   out.metadata.papermill = record;
+  return out;
+}
+
+/**
+ * Keywords of the names the notebook's code cells declare at top level
+ * (parameters cell first), so the injected cell redeclares each one the same
+ * way: Deno's kernel rejects `let x` after `const x` and the reverse.
+ */
+function declarationsOf(nb: Notebook): Record<string, DeclarationKind> {
+  const declared = parametersCellIndex(nb);
+  const order = declared >= 0 ? [declared, ...nb.cells.keys()] : [...nb.cells.keys()];
+  const out: Record<string, DeclarationKind> = {};
+  for (const index of order) {
+    const cell = nb.cells[index]!;
+    if (cell.cell_type !== "code" || hasTag(cell, INJECTED_PARAMETERS_TAG)) continue;
+    for (const [name, kind] of declarationKinds(sourceText(cell))) {
+      if (!Object.hasOwn(out, name)) {
+        Object.defineProperty(out, name, {
+          value: kind,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+    }
+  }
   return out;
 }
 

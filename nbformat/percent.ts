@@ -198,8 +198,9 @@ function parseMarker(rest: string): MarkerInfo {
   const typeMatch = CELL_TYPE.exec(before);
   if (typeMatch) {
     type = typeMatch[2] === "raw" ? "raw" : "markdown";
-    before = (before.slice(0, typeMatch.index) + before.slice(typeMatch.index + typeMatch[0].length))
-      .trim();
+    before =
+      (before.slice(0, typeMatch.index) + before.slice(typeMatch.index + typeMatch[0].length))
+        .trim();
   }
   if (before !== "") metadata = { title: before, ...metadata };
   return { type, metadata };
@@ -262,7 +263,12 @@ function readHeader(
     const column = (pos?.col ?? 1) + c.length + 1;
     throw new NotebookSyntaxError(
       `Cannot parse notebook "${path}": invalid YAML in the jupytext header at line ${line}, ` +
-        `column ${column}: ${(error as Error).message.split("\n")[0]}`,
+        `column ${column}: ${
+          String((error as Error).message).split("\n")[0]!.replace(
+            / at line \d+, column \d+:?$/,
+            "",
+          )
+        }`,
       path,
       line,
       column,
@@ -272,7 +278,9 @@ function readHeader(
   let end = close + 1;
   while (end < lines.length && lines[end]!.trim() === "") end++;
   const jupyter = isRecord(data) ? data.jupyter : undefined;
-  const metadata = isRecord(jupyter) ? (JSON.parse(JSON.stringify(jupyter)) as NotebookMetadata) : {};
+  const metadata = isRecord(jupyter)
+    ? (JSON.parse(JSON.stringify(jupyter)) as NotebookMetadata)
+    : {};
   return { end, metadata };
 }
 

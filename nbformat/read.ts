@@ -7,7 +7,12 @@
 
 import { extname } from "node:path";
 import { lineColumn, readJsonValue } from "./_json.ts";
-import { NotebookError, NotebookFormatError, NotebookSyntaxError, NotebookVersionError } from "./errors.ts";
+import {
+  NotebookError,
+  NotebookFormatError,
+  NotebookSyntaxError,
+  NotebookVersionError,
+} from "./errors.ts";
 import { isPercentScript, parsePercent } from "./percent.ts";
 import type { KernelspecMetadata, Notebook } from "./types.ts";
 
@@ -173,7 +178,9 @@ function checkNotebook(data: unknown, path: string): Notebook {
     if (type === undefined) return fail(`${where} has no "cell_type"`, index);
     if (type !== "code" && type !== "markdown" && type !== "raw") {
       return fail(
-        `${where} has unknown cell_type ${JSON.stringify(type)}; expected "code", "markdown" or "raw"`,
+        `${where} has unknown cell_type ${
+          JSON.stringify(type)
+        }; expected "code", "markdown" or "raw"`,
         index,
       );
     }

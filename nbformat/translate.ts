@@ -69,6 +69,12 @@ export interface TranslateOptions {
   kernelName?: string;
   /** The comment text of the first line; default "Parameters". */
   header?: string;
+  /**
+   * TypeScript/JavaScript: the keyword to declare each name with (default
+   * `const`). Deno's kernel lets a cell redeclare a name only with the keyword
+   * it was first declared with, so match the notebook's own declarations.
+   */
+  declarations?: Readonly<Record<string, "const" | "let" | "var">>;
 }
 
 /**
@@ -155,7 +161,10 @@ export function translateParameters(
   const translator = TRANSLATORS[resolveLanguage(language, options.kernelName)];
   const header = options.header ?? "Parameters";
   if (/[\r\n]/.test(header)) {
-    throw new ParameterError(`Cannot use parameters header ${JSON.stringify(header)}: it spans lines`, language);
+    throw new ParameterError(
+      `Cannot use parameters header ${JSON.stringify(header)}: it spans lines`,
+      language,
+    );
   }
   let out = `${translator.comment} ${header}\n`;
   for (const [name, value] of Object.entries(params)) {
@@ -168,7 +177,18 @@ export function translateParameters(
       );
     }
     try {
-      out += `${translator.assign(name, toNode(value, name))}\n`;
+      const declaration = Object.hasOwn(options.declarations ?? {}, name)
+        ? options.declarations?.[name]
+        : undefined;
+      if (declaration !== undefined && !["const", "let", "var"].includes(declaration)) {
+        throw new ParameterError(
+          `Cannot declare parameter "${name}" with ${JSON.stringify(declaration)}: ` +
+            `use "const", "let" or "var"`,
+          language,
+          name,
+        );
+      }
+      out += `${translator.assign(name, toNode(value, name), declaration)}\n`;
     } catch (error) {
       throw renderError(translator, language, name, error);
     }

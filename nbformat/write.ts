@@ -98,7 +98,8 @@ export async function writeNotebook(
     if (options.signal) writeOptions.signal = options.signal;
     if (mode !== undefined) writeOptions.mode = mode & 0o7777;
     await Deno.writeTextFile(temp, text, writeOptions);
-    if (mode !== undefined) await Deno.chmod(temp, mode & 0o7777);
+    // writeFile's mode is filtered by the umask; chmod makes it exact.
+    if (mode !== undefined && Deno.build.os !== "windows") await Deno.chmod(temp, mode & 0o7777);
     options.signal?.throwIfAborted();
     await Deno.rename(temp, path);
   } catch (error) {

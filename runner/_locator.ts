@@ -6,7 +6,7 @@
  */
 
 import { isMap, isPair, isScalar, isSeq } from "yaml";
-import type { LineCounter } from "yaml";
+import type { LineCounter, Pair } from "yaml";
 
 /** A position in a YAML document: a node (possibly absent) and the line to fall back to. */
 export class Locator {
@@ -28,7 +28,7 @@ export class Locator {
     return typeof start === "number" ? this.#lineCounter.linePos(start).line : this.#fallback;
   }
 
-  #pair(key: string): unknown {
+  #pair(key: string): Pair | undefined {
     if (!isMap(this.#node)) return undefined;
     return this.#node.items.find((p) =>
       isPair(p) && String(isScalar(p.key) ? p.key.value : p.key) === key
@@ -37,14 +37,12 @@ export class Locator {
 
   /** The line of `key` in this map, or this node's line. */
   keyLine(key: string): number | undefined {
-    const pair = this.#pair(key) as { key?: unknown } | undefined;
-    return new Locator(this.#lineCounter, pair?.key, this.line()).line();
+    return new Locator(this.#lineCounter, this.#pair(key)?.key, this.line()).line();
   }
 
   /** The value of `key` in this map. */
   child(key: string): Locator {
-    const pair = this.#pair(key) as { value?: unknown } | undefined;
-    return new Locator(this.#lineCounter, pair?.value, this.keyLine(key));
+    return new Locator(this.#lineCounter, this.#pair(key)?.value, this.keyLine(key));
   }
 
   /** Item `index` of this list. */

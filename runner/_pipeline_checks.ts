@@ -1,16 +1,15 @@
 /**
- * The checks behind `loadPipeline`: each task entry on its own, then the graph (ids, references,
- * cycles). Problems are collected, never thrown.
+ * The checks behind `loadPipeline` for each task entry on its own (keys, types, paths).
+ * Problems are collected, never thrown; the graph checks are in `_pipeline_graph.ts`.
  * @module
  */
 
 import { stat } from "node:fs/promises";
 import { extname, resolve } from "node:path";
-import { describeType, describeValue, isPlainObject } from "./_yaml.ts";
+import { describeValue, isPlainObject } from "./_yaml.ts";
 import { didYouMean } from "./_suggest.ts";
-import { findCycle } from "./dag.ts";
 import type { Locator } from "./_locator.ts";
-import type { PipelineProblem, PipelineTask, TaskOptions, VariableRef } from "./pipeline.ts";
+import type { PipelineProblem, PipelineTask, TaskOptions } from "./pipeline.ts";
 
 /** Where problems are collected. */
 export interface Checker {
@@ -102,13 +101,14 @@ function wrongType(
   expected: string,
   value: unknown,
   prefix = "",
+  hint = "",
 ): void {
   push(
     c,
     task,
     prefix + key,
     at.child(key).line(),
-    `expected ${expected}, got ${describeType(value)}`,
+    `expected ${expected}, got ${describeValue(value)}${hint}`,
   );
 }
 
@@ -206,7 +206,7 @@ function readRefs(
         label,
         `${key}.${param}`,
         line,
-        `expected "task.variable", got ${describeType(ref)}; write ${example}`,
+        `expected "task.variable", got ${describeValue(ref)}; write ${example}`,
       );
     }
   }
@@ -227,7 +227,7 @@ export async function readTask(
       label,
       undefined,
       at.line(),
-      `expected a map with id and notebook, got ${describeType(entry)}`,
+      `expected a map with id and notebook, got ${describeValue(entry)}`,
     );
     return undefined;
   }
@@ -235,7 +235,7 @@ export async function readTask(
   if (entry.id === undefined) {
     push(c, label, "id", at.line(), "missing; give the task a unique id such as `train`");
   } else if (typeof entry.id !== "string" || !ID.test(entry.id)) {
-    const shown = typeof entry.id === "string" ? `"${entry.id}"` : describeType(entry.id);
+    const shown = typeof entry.id === "string" ? `"${entry.id}"` : describeValue(entry.id);
     push(
       c,
       label,
@@ -287,12 +287,12 @@ export async function readTask(
   if (entry.needs !== undefined && entry.needs !== null) {
     if (!Array.isArray(entry.needs)) {
       const hint = typeof entry.needs === "string" ? `; write needs: [${entry.needs}]` : "";
-      wrongType(c, at, label, "needs", `a list of task ids${hint}`, entry.needs);
+      wrongType(c, at, label, "needs", "a list of task ids", entry.needs, "", hint);
     } else {
       entry.needs.forEach((name: unknown, i) => {
         const line = at.child("needs").item(i).line();
         if (typeof name === "string") needs.push({ name, line });
-        else push(c, label, "needs", line, `expected a task id, got ${describeType(name)}`);
+        else push(c, label, "needs", line, `expected a task id, got ${describeValue(name)}`);
       });
     }
   }
@@ -322,7 +322,7 @@ export async function readTask(
             label,
             `matrix.${name}`,
             line,
-            `expected a list of values, got ${describeType(values)}${hint}`,
+            `expected a list of values, got ${describeValue(values)}${hint}`,
           );
         } else if (values.length === 0) {
           push(
@@ -374,98 +374,4 @@ export async function readTask(
   return { label, id, at, task, needs, inputs, foreach };
 }
 
-/** Checks ids, `needs`, `inputs` and `foreach` references and cycles, and fills `needs`/`inputs`. */
-export function checkGraph(c: Checker, raws: readonly RawTask[]): void {
-  const byId = new Map<string, RawTask>();
-  for (const raw of raws) {
-    if (raw.id === undefined) continue;
-    const first = byId.get(raw.id);
-    if (first) {
-      const where = first.at.line() === undefined ? "" : ` (first used on line ${first.at.line()})`;
-      push(
-        c,
-        raw.label,
-        "id",
-        raw.at.child("id").line(),
-        `duplicate id${where}; give each task a unique id`,
-      );
-    } else byId.set(raw.id, raw);
-  }
-  const ids = [...byId.keys()];
-  const resolveRef = (raw: RawTask, key: string, r: { ref: string; line: number | undefined }) => {
-    let split = -1;
-    for (let i = r.ref.indexOf("."); i !== -1; i = r.ref.indexOf(".", i + 1)) {
-      if (byId.has(r.ref.slice(0, i)) && i < r.ref.length - 1) split = i;
-    }
-    if (split === -1) {
-      const dot = r.ref.indexOf(".");
-      const example = key.startsWith("foreach") ? "ingest.files" : "ingest.n_rows";
-      const message = dot <= 0 || dot === r.ref.length - 1
-        ? `expected "task.variable", got "${r.ref}"; write for example ${example}`
-        : `"${r.ref}" refers to unknown task "${r.ref.slice(0, dot)}"${
-          didYouMean(r.ref.slice(0, dot), ids)
-        }`;
-      push(c, raw.label, key, r.line, message);
-      return undefined;
-    }
-    const ref: VariableRef = { task: r.ref.slice(0, split), variable: r.ref.slice(split + 1) };
-    if (ref.task === raw.id) {
-      push(
-        c,
-        raw.label,
-        key,
-        r.line,
-        `"${r.ref}" refers to the task itself; a task can only read upstream variables`,
-      );
-      return undefined;
-    }
-    return ref;
-  };
-  for (const raw of raws) {
-    const needs = raw.task.needs;
-    const add = (id: string) => needs.includes(id) || needs.push(id);
-    for (const n of raw.needs) {
-      if (n.name === raw.id) push(c, raw.label, "needs", n.line, "a task can't need itself");
-      else if (!byId.has(n.name)) {
-        push(c, raw.label, "needs", n.line, `unknown task "${n.name}"${didYouMean(n.name, ids)}`);
-      } else add(n.name);
-    }
-    for (const input of raw.inputs) {
-      const ref = resolveRef(raw, `inputs.${input.param}`, input);
-      if (ref) raw.task.inputs[input.param] = ref;
-    }
-    if (raw.foreach) {
-      const ref = resolveRef(raw, `foreach.${raw.foreach.param}`, raw.foreach);
-      const upstream = ref && byId.get(ref.task)?.task;
-      if (ref && upstream && (upstream.matrix || byId.get(ref.task)?.foreach)) {
-        push(
-          c,
-          raw.label,
-          `foreach.${raw.foreach.param}`,
-          raw.foreach.line,
-          `task "${ref.task}" is fanned out (${
-            upstream.matrix ? "matrix" : "foreach"
-          }), so "${ref.variable}" has no single value; fan out over a task that runs once`,
-        );
-      } else if (ref) raw.task.foreach = { param: raw.foreach.param, ...ref };
-    }
-    for (const ref of Object.values(raw.task.inputs)) add(ref.task);
-    if (raw.task.foreach) add(raw.task.foreach.task);
-  }
-  const graph = new Map(ids.map((id) => [id, byId.get(id)!.task.needs]));
-  const cycle = findCycle(ids, graph);
-  if (cycle) {
-    const raw = byId.get(cycle[0]!)!;
-    push(
-      c,
-      raw.label,
-      "needs",
-      raw.at.keyLine("needs"),
-      `tasks form a cycle ${
-        cycle.join(" -> ")
-      } (each needs the next, through needs, inputs or foreach); remove one of these dependencies`,
-    );
-  }
-}
-
-export { unknownKeys, wrongType };
+export { push, unknownKeys, wrongType };

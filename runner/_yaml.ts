@@ -46,14 +46,6 @@ export function parseYaml(text: string): ParsedYaml {
   return { doc, lineCounter, problems };
 }
 
-/** The 1-based line of a node offset range, if known. */
-export function lineOf(lineCounter: LineCounter, node: unknown): number | undefined {
-  if (node === null || typeof node !== "object" || !("range" in node)) return undefined;
-  const range = (node as { range?: unknown }).range;
-  const start = Array.isArray(range) ? range[0] : undefined;
-  return typeof start === "number" ? lineCounter.linePos(start).line : undefined;
-}
-
 /** Turns bigints that fit a safe integer into numbers, recursively; other values are kept. */
 export function normalizeInts(value: unknown): unknown {
   if (typeof value === "bigint") {

@@ -399,8 +399,10 @@ class NotebookRun {
       if (cell.execution_count !== null) {
         executed.push({ index, source: code, executionCount: cell.execution_count });
       }
-      if (outcome.kind === "exit") break;
-      if (outcome.kind === "ok") continue;
+      if (!("error" in outcome)) {
+        if (outcome.kind === "exit") break;
+        continue;
+      }
       const allowed = outcome.kind === "error" && !kernel.death &&
         (o.allowErrors || hasTag(cell, "raises-exception"));
       if (allowed) continue;

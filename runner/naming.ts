@@ -12,15 +12,27 @@ export class OutputNameError extends UsageError {
   /** The two task ids that collide. */
   readonly tasks: [string, string];
 
-  /** Creates the error for two task ids and the file stem they share. */
-  constructor(first: string, second: string, stem: string) {
+  /**
+   * Creates the error for two tasks and the file stem they share; `set` (a parameter-set index)
+   * is shown when both tasks have the same id.
+   */
+  constructor(
+    first: { id: string; set?: string | undefined },
+    second: { id: string; set?: string | undefined },
+    stem: string,
+  ) {
+    const same = first.id === second.id;
+    const label = (t: { id: string; set?: string | undefined }) =>
+      same && t.set !== undefined ? `"${t.id}" (parameter set ${t.set})` : `"${t.id}"`;
     super(
-      `error: tasks "${first}" and "${second}" would both write "${stem}.ipynb" in the run ` +
+      `error: tasks ${label(first)} and ${
+        label(second)
+      } would both write "${stem}.ipynb" in the run ` +
         "directory (names are compared ignoring case, as on macOS and Windows); use --prepend " +
         "or --append with a parameter that differs between them, or rename a notebook",
     );
     this.name = "OutputNameError";
-    this.tasks = [first, second];
+    this.tasks = [first.id, second.id];
   }
 }
 
@@ -147,7 +159,9 @@ export function outputKey(outputName: string): string {
 
 /**
  * Throws {@linkcode OutputNameError} naming the first two tasks that would write the same file,
- * comparing `outputName`s ignoring case. Call it on the whole plan before anything runs.
+ * comparing `outputName`s ignoring case. Call it on the whole plan before anything runs. When
+ * both tasks have the same id (directory mode, `--prepend` keys that don't tell sets apart), their
+ * `group` is shown as the parameter set.
  *
  * @example
  * ```ts
@@ -156,13 +170,15 @@ export function outputKey(outputName: string): string {
  * ```
  */
 export function assertUniqueOutputs(
-  tasks: readonly { readonly id: string; readonly outputName: string }[],
+  tasks: readonly { readonly id: string; readonly outputName: string; readonly group?: string }[],
 ): void {
-  const seen = new Map<string, string>();
+  const seen = new Map<string, { id: string; set?: string | undefined }>();
   for (const task of tasks) {
     const key = outputKey(task.outputName);
     const first = seen.get(key);
-    if (first !== undefined) throw new OutputNameError(first, task.id, task.outputName);
-    seen.set(key, task.id);
+    if (first !== undefined) {
+      throw new OutputNameError(first, { id: task.id, set: task.group }, task.outputName);
+    }
+    seen.set(key, { id: task.id, set: task.group });
   }
 }

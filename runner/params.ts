@@ -7,9 +7,9 @@
  */
 
 import { readFile } from "node:fs/promises";
-import { isMap, isSeq } from "yaml";
 import { UsageError } from "./_usage_error.ts";
-import { describeType, isPlainObject, lineOf, normalizeInts, parseYaml } from "./_yaml.ts";
+import { describeType, isPlainObject, normalizeInts, parseYaml } from "./_yaml.ts";
+import { Locator } from "./_locator.ts";
 
 /** A bad parameters file or `-p/-y/-f` value (a usage error: exit code 2, nothing ran). */
 export class ParamsError extends UsageError {
@@ -52,7 +52,7 @@ export interface LoadParameterSetsOptions {
  *   `itertools.product` and Ploomber's `grid`).
  * - An object mixing lists and scalars: the scalars are repeated in every set and only the lists
  *   are zipped (or crossed). So a list-valued parameter can't be given in the object form: write
- *   a list of one object instead (`- {layers: [64, 32]}`).
+ *   a list of one object instead (`- {layers: [64, 32]}`). `grid` only affects this form.
  *
  * Errors are {@linkcode ParamsError}s naming the file and line, with a hint how to fix it.
  *
@@ -70,6 +70,7 @@ export async function loadParameterSets(
   const name = path;
   const text = await readText(path, name);
   const { doc, lineCounter, problems } = parseYaml(text);
+  const at = new Locator(lineCounter, doc.contents);
   const problem = problems[0];
   if (problem) {
     throw new ParamsError(name, `invalid YAML/JSON: ${problem.message}; fix the syntax`, {
@@ -83,14 +84,13 @@ export async function loadParameterSets(
     if (value.length === 0) {
       throw new ParamsError(name, "the list is empty; write at least one parameter set");
     }
-    const items = isSeq(doc.contents) ? doc.contents.items : [];
     return value.map((entry, i) => {
       if (!isPlainObject(entry)) {
         throw new ParamsError(
           name,
           `list entry ${i + 1} is ${describeType(entry)}, expected an object of parameters; ` +
             "write each set as {name: value}",
-          { line: lineOf(lineCounter, items[i]) },
+          { line: at.item(i).line() },
         );
       }
       return entry;
@@ -101,26 +101,19 @@ export async function loadParameterSets(
       name,
       `the file holds ${describeType(value)}, expected an object of parameters or a list of ` +
         "them; write {name: value} or [{name: value}, ...]",
-      { line: lineOf(lineCounter, doc.contents) },
+      { line: at.line() },
     );
   }
   const listKeys = Object.keys(value).filter((k) => Array.isArray(value[k]));
   if (listKeys.length === 0) return [value];
   const lists = listKeys.map((k) => value[k] as unknown[]);
-  const lineOfKey = (key: string): number | undefined => {
-    if (!isMap(doc.contents)) return undefined;
-    const pair = doc.contents.items.find((p) =>
-      String((p.key as { value?: unknown })?.value) === key
-    );
-    return lineOf(lineCounter, pair?.key);
-  };
   const empty = listKeys.find((_, i) => lists[i]!.length === 0);
   if (empty !== undefined) {
     throw new ParamsError(
       name,
       `the list "${empty}" is empty, so there is no parameter set to run; give it at least one ` +
         "value, or write a list of one object if the parameter itself is a list",
-      { line: lineOfKey(empty) },
+      { line: at.keyLine(empty) },
     );
   }
   const scalars = Object.fromEntries(Object.entries(value).filter(([k]) => !listKeys.includes(k)));
@@ -134,7 +127,7 @@ export async function loadParameterSets(
       name,
       `lists must have equal lengths to be zipped into parameter sets, but ${described}; ` +
         "make them the same length, or pass --grid for every combination",
-      { line: lineOfKey(listKeys[0]!) },
+      { line: at.keyLine(listKeys[0]!) },
     );
   }
   return Array.from({ length: lengths[0]! }, (_, i) => {

@@ -9,9 +9,9 @@ import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { UsageError } from "./_usage_error.ts";
 import { isPlainObject, normalizeInts, parseYaml } from "./_yaml.ts";
+import { checkGraph } from "./_pipeline_graph.ts";
 import {
   type Checker,
-  checkGraph,
   type RawTask,
   readOptions,
   readTask,
@@ -145,15 +145,17 @@ export async function loadPipeline(path: string): Promise<Pipeline> {
     }], { cause });
   }
   const { doc, lineCounter, problems: syntax } = parseYaml(text);
-  if (syntax.length > 0) {
-    throw new PipelineError(
-      syntax.map((s) => ({
-        file: path,
-        ...(s.line === undefined ? {} : { line: s.line }),
-        message: `invalid YAML: ${s.message}${s.col === undefined ? "" : ` (column ${s.col})`}`,
-      })),
-      { cause: syntax[0]!.error },
-    );
+  const first = syntax[0];
+  if (first) {
+    const more = syntax.length > 1
+      ? ` (${syntax.length - 1} more problems may follow from it)`
+      : "";
+    throw new PipelineError([{
+      file: path,
+      ...(first.line === undefined ? {} : { line: first.line }),
+      message: `invalid YAML: ${first.message}` +
+        `${first.col === undefined ? "" : ` at column ${first.col}`}; fix the syntax${more}`,
+    }], { cause: first.error });
   }
   const root = normalizeInts(doc.toJS({ maxAliasCount: 1000 }));
   const at = new Locator(lineCounter, doc.contents);
