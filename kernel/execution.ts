@@ -19,6 +19,7 @@ export interface ExecuteReply {
   evalue?: string;
   /** Traceback lines, when `status` is `error`. */
   traceback?: string[];
+  /** Other fields are kept. */
   [key: string]: unknown;
 }
 

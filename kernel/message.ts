@@ -21,6 +21,7 @@ export interface MessageHeader {
   msg_type: string;
   /** Protocol version. */
   version: string;
+  /** Other fields are kept. */
   [key: string]: unknown;
 }
 

@@ -23,7 +23,9 @@ export { type ExecuteReply, Execution, type ExecutionResult } from "./execution.
 export {
   type JupyterMessage,
   MessageCodec,
+  type MessageCodecOptions,
   type MessageHeader,
+  type OutgoingMessage,
   PROTOCOL_VERSION,
 } from "./message.ts";
 export {
@@ -31,13 +33,16 @@ export {
   findKernelSpecs,
   type FindKernelSpecsOptions,
   formatKernelSpecs,
+  type FormatKernelSpecsOptions,
   type KernelSpec,
   type KernelSpecDiscovery,
   type KernelSpecProblem,
   resolveKernelSpec,
+  type SearchDir,
   UnknownKernelError,
 } from "./kernelspec.ts";
 export { channelEndpoint, type ChannelName, type ConnectionInfo } from "./connection.ts";
+export type { Dialer, Endpoint, Transport } from "./_transport.ts";
 export { KernelProcess, launchKernelProcess, type LaunchOptions } from "./_kernel_process.ts";
 export {
   KernelConnectionError,

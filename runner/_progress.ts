@@ -15,7 +15,13 @@ function clock(): string {
 
 function shortParams(params: Record<string, unknown>): string {
   const text = Object.entries(params)
-    .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v, (_k, x) => typeof x === "bigint" ? x.toString() : x)}`)
+    .map(([k, v]) =>
+      `${k}=${
+        typeof v === "string"
+          ? v
+          : JSON.stringify(v, (_k, x) => typeof x === "bigint" ? x.toString() : x)
+      }`
+    )
     .join(" ");
   return text.length > 40 ? text.slice(0, 39) + "…" : text;
 }
@@ -93,15 +99,30 @@ export class Progress {
     switch (event.type) {
       case "run-start":
         this.#total = event.tasks;
-        this.#line(`run directory ${event.dir} (${event.tasks} task${event.tasks === 1 ? "" : "s"})`);
+        this.#line(
+          `run directory ${event.dir} (${event.tasks} task${event.tasks === 1 ? "" : "s"})`,
+        );
         if (this.#o.live) this.#timer = setInterval(() => (this.#clear(), this.#draw()), 250);
         break;
       case "task-start":
-        this.#running.set(event.task, { started: performance.now(), step: 0, steps: 0, params: "" });
-        if (!this.#o.live) this.#line(`start ${event.task}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ""}`);
+        this.#running.set(event.task, {
+          started: performance.now(),
+          step: 0,
+          steps: 0,
+          params: shortParams(event.parameters),
+        });
+        if (!this.#o.live) {
+          this.#line(
+            `start ${event.task}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ""}`,
+          );
+        }
         break;
       case "task-retry":
-        this.#line(`retry ${event.task} in ${(event.delay / 1000).toFixed(1)}s: ${event.reason.split("\n")[0]}`);
+        this.#line(
+          `retry ${event.task} in ${(event.delay / 1000).toFixed(1)}s: ${
+            event.reason.split("\n")[0]
+          }`,
+        );
         break;
       case "notebook": {
         const e = event.event;
@@ -110,7 +131,9 @@ export class Progress {
           r.step = e.step;
           r.steps = e.steps;
         } else if (e.type === "output" && this.#o.logOutput) {
-          for (const text of e.text.replace(/\n$/, "").split("\n")) this.#line(`${event.task} | ${text}`);
+          for (const text of e.text.replace(/\n$/, "").split("\n")) {
+            this.#line(`${event.task} | ${text}`);
+          }
         } else if (e.type === "warning") {
           this.#line(`warning ${event.task}: ${e.message}`);
         }
@@ -121,7 +144,11 @@ export class Progress {
         this.#running.delete(r.id);
         this.#done++;
         if (r.status !== "ok" && r.status !== "cached") this.#failed++;
-        const why = r.error ? `: ${r.error.ename}: ${r.error.evalue.split("\n")[0]}` : r.skipped_reason ? `: ${r.skipped_reason}` : "";
+        const why = r.error
+          ? `: ${r.error.ename}: ${r.error.evalue.split("\n")[0]}`
+          : r.skipped_reason
+          ? `: ${r.skipped_reason}`
+          : "";
         const time = r.duration !== null ? ` ${r.duration.toFixed(1)}s` : "";
         this.#line(`${r.status.padEnd(7)} ${r.id}${time}${why}`);
         break;
@@ -147,10 +174,13 @@ export function summaryTable(tasks: readonly TaskRecord[]): string {
     t.id,
     t.status,
     t.duration === null ? "-" : `${t.duration.toFixed(2)}s`,
-    t.error ? `${t.error.ename}: ${t.error.evalue}`.split("\n")[0]!.slice(0, 80) : t.skipped_reason ?? "",
+    t.error
+      ? `${t.error.ename}: ${t.error.evalue}`.split("\n")[0]!.slice(0, 80)
+      : t.skipped_reason ?? "",
   ]);
   const head = ["task", "status", "duration", "error"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
+  const fmt = (r: string[]) =>
+    r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
   return [fmt(head), fmt(widths.map((w) => "-".repeat(w))), ...rows.map(fmt)].join("\n");
 }

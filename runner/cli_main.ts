@@ -7,7 +7,7 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { discoverKernelSpecs, formatKernelSpecs } from "../kernel/mod.ts";
 import { declaredParameterNames, inspectParameters, readNotebook } from "../nbformat/mod.ts";
-import { HELP, numberOption, parseCliArgs, type CliArgs } from "./cli_args.ts";
+import { type CliArgs, HELP, numberOption, parseCliArgs } from "./cli_args.ts";
 import { discoverNotebooks } from "./discover.ts";
 import { parseNameKeys } from "./naming.ts";
 import { runPlan } from "./orchestrate.ts";
@@ -48,11 +48,17 @@ async function kind(path: string): Promise<"dir" | "pipeline" | "notebook"> {
   return /\.ya?ml$/i.test(path) ? "pipeline" : "notebook";
 }
 
-async function buildPlan(args: CliArgs): Promise<{ plan: Plan; extraOutputs: Record<string, string> }> {
+async function buildPlan(
+  args: CliArgs,
+): Promise<{ plan: Plan; extraOutputs: Record<string, string> }> {
   const [target, second] = args.positionals;
-  if (!target) throw new UsageError("error: no target given; run nbchain NOTEBOOK|DIR|PIPELINE.yaml [PARAMS]");
+  if (!target) {
+    throw new UsageError("error: no target given; run nbchain NOTEBOOK|DIR|PIPELINE.yaml [PARAMS]");
+  }
   if (args.positionals.length > 2) {
-    throw new UsageError(`error: too many arguments (${args.positionals.slice(2).join(" ")}); see nbchain --help`);
+    throw new UsageError(
+      `error: too many arguments (${args.positionals.slice(2).join(" ")}); see nbchain --help`,
+    );
   }
   const papermillOut = second !== undefined && /\.ipynb$/i.test(second) ? second : undefined;
   const cliParams = await mergeCliParameters({
@@ -64,24 +70,34 @@ async function buildPlan(args: CliArgs): Promise<{ plan: Plan; extraOutputs: Rec
   const what = await kind(target);
   if (what === "pipeline") {
     if (second !== undefined) {
-      throw new UsageError(`error: ${second}: a pipeline file takes no PARAMS file; put parameters in the pipeline's "parameters" key or pass -p`);
+      throw new UsageError(
+        `error: ${second}: a pipeline file takes no PARAMS file; put parameters in the pipeline's "parameters" key or pass -p`,
+      );
     }
     const pipeline = await loadPipeline(target);
     pipeline.parameters = { ...pipeline.parameters, ...cliParams };
     return { plan: planPipeline(pipeline), extraOutputs: {} };
   }
   if (papermillOut && what !== "notebook") {
-    throw new UsageError(`error: ${target}: the papermill form (IN OUT.ipynb) needs a notebook as input`);
+    throw new UsageError(
+      `error: ${target}: the papermill form (IN OUT.ipynb) needs a notebook as input`,
+    );
   }
   const sets = second !== undefined && !papermillOut
     ? await loadParameterSets(second, { grid: args.flags.has("grid") })
     : [{}];
   const withCli = sets.map((s) => ({ ...s, ...cliParams }));
   const notebooks = what === "dir"
-    ? await discoverNotebooks(target, { recursive: args.flags.has("recursive"), include: args.include, exclude: args.exclude })
+    ? await discoverNotebooks(target, {
+      recursive: args.flags.has("recursive"),
+      include: args.include,
+      exclude: args.exclude,
+    })
     : [resolve(target)];
   if (notebooks.length === 0) {
-    throw new UsageError(`error: ${target}: no notebooks found (.ipynb or percent scripts); check --include/--exclude or --recursive`);
+    throw new UsageError(
+      `error: ${target}: no notebooks found (.ipynb or percent scripts); check --include/--exclude or --recursive`,
+    );
   }
   const plan = planDirectory(notebooks, withCli, {
     chain: !args.flags.has("no-chain"),
@@ -170,7 +186,9 @@ async function inspectCommand(args: CliArgs): Promise<number> {
     const t = Math.max(4, ...params.map((p) => p.type.length));
     const d = Math.max(7, ...params.map((p) => p.default.length));
     out(`${"name".padEnd(w)}  ${"type".padEnd(t)}  ${"default".padEnd(d)}  help`);
-    for (const p of params) out(`${p.name.padEnd(w)}  ${p.type.padEnd(t)}  ${p.default.padEnd(d)}  ${p.help}`.trimEnd());
+    for (const p of params) {
+      out(`${p.name.padEnd(w)}  ${p.type.padEnd(t)}  ${p.default.padEnd(d)}  ${p.help}`.trimEnd());
+    }
   }
   return 0;
 }
@@ -216,6 +234,13 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 function isInputError(e: Error): boolean {
-  return ["NotebookError", "NotebookSyntaxError", "NotebookVersionError", "NotebookFormatError", "ParameterError", "UnknownKernelError"]
+  return [
+    "NotebookError",
+    "NotebookSyntaxError",
+    "NotebookVersionError",
+    "NotebookFormatError",
+    "ParameterError",
+    "UnknownKernelError",
+  ]
     .includes(e.name);
 }

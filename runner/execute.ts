@@ -130,6 +130,7 @@ function toTaskError(
   return { ename, evalue, cell, message: message ?? `${ename}: ${evalue}` };
 }
 
+// deno-lint-ignore no-control-regex
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 
 /** Resolves the notebook's kernelspec: `--kernel`, else `metadata.kernelspec.name`. */

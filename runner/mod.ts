@@ -20,14 +20,43 @@ export {
   type RunNotebookOptions,
 } from "./execute.ts";
 export { type RunEvent, runPlan, type RunPlanOptions } from "./orchestrate.ts";
-export { runDirectory, type RunDirectoryOptions, runPipeline, type RunPipelineOptions } from "./run.ts";
-export { type Plan, type PlannedTask, planDirectory, planPipeline, expandForeach } from "./plan.ts";
-export { loadPipeline, type Pipeline, PipelineError, type PipelineTask } from "./pipeline.ts";
-export { coerceCliValue, loadParameterSets, mergeCliParameters, ParamsError } from "./params.ts";
-export { discoverNotebooks } from "./discover.ts";
 export {
-  type RunManifest,
+  runDirectory,
+  type RunDirectoryOptions,
+  runPipeline,
+  type RunPipelineOptions,
+} from "./run.ts";
+export {
+  type DirectoryPlanOptions,
+  expandForeach,
+  type InputSource,
+  type Plan,
+  planDirectory,
+  type PlannedTask,
+  planPipeline,
+} from "./plan.ts";
+export {
+  loadPipeline,
+  type Pipeline,
+  PipelineError,
+  type PipelineProblem,
+  type PipelineTask,
+  type TaskOptions,
+  type VariableRef,
+} from "./pipeline.ts";
+export {
+  type CliParameterParts,
+  coerceCliValue,
+  loadParameterSets,
+  type LoadParameterSetsOptions,
+  mergeCliParameters,
+  ParamsError,
+} from "./params.ts";
+export { discoverNotebooks, type DiscoverOptions } from "./discover.ts";
+export type { NameOptions } from "./naming.ts";
+export {
   readManifest,
+  type RunManifest,
   type TaskError,
   type TaskRecord,
   type TaskStatus,
@@ -35,7 +64,7 @@ export {
   writeManifest,
 } from "./manifest.ts";
 export { renderJunit } from "./junit.ts";
-export { renderRunReport } from "./report_html.ts";
+export { renderRunReport, type RenderRunReportOptions } from "./report_html.ts";
 export { type Variable } from "./introspect.ts";
 export { UsageError } from "./_usage_error.ts";
 export { main } from "./cli_main.ts";

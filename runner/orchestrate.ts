@@ -19,7 +19,7 @@ import { VERSION } from "./version.ts";
 /** Events of a whole run. */
 export type RunEvent =
   | { type: "run-start"; tasks: number; dir: string }
-  | { type: "task-start"; task: string; attempt: number }
+  | { type: "task-start"; task: string; attempt: number; parameters: Record<string, unknown> }
   | { type: "task-end"; task: string; record: TaskRecord }
   | { type: "task-retry"; task: string; attempt: number; reason: string; delay: number }
   | { type: "notebook"; task: string; event: NotebookEvent }
@@ -187,7 +187,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
     const out = join(dir, r.output);
     for (let attempt = 1; attempt <= retries + 1; attempt++) {
       r.attempts = attempt;
-      emit({ type: "task-start", task: t.id, attempt });
+      emit({ type: "task-start", task: t.id, attempt, parameters: params });
       let result: NotebookResult;
       try {
         const kernel = options.kernel ?? t.kernel;

@@ -4,7 +4,7 @@
  * @module
  */
 import { declaredParameterNames, readNotebook } from "../nbformat/mod.ts";
-import { type DiscoverOptions, discoverNotebooks } from "./discover.ts";
+import { discoverNotebooks, type DiscoverOptions } from "./discover.ts";
 import type { RunManifest } from "./manifest.ts";
 import { runPlan, type RunPlanOptions } from "./orchestrate.ts";
 import { loadPipeline } from "./pipeline.ts";
@@ -30,7 +30,10 @@ export interface RunDirectoryOptions extends RunPlanOptions, DiscoverOptions {
  * console.log(manifest.status);
  * ```
  */
-export async function runDirectory(dir: string, options: RunDirectoryOptions): Promise<RunManifest> {
+export async function runDirectory(
+  dir: string,
+  options: RunDirectoryOptions,
+): Promise<RunManifest> {
   const notebooks = await discoverNotebooks(dir, options);
   const chain = options.chain !== false;
   const plan = planDirectory(notebooks, options.sets ?? [{}], {

@@ -23,4 +23,6 @@ if (!(await has("python3")) || !(await has("deno"))) {
   Deno.env.set("JUPYTER_PATH", current ? `${jupyterPath}:${current}` : jupyterPath);
 }
 const out = join(ROOT, "nbchain-runs", "demo");
-Deno.exit(await main([join(ROOT, "examples", "pipeline.yaml"), "-o", out, "-j", "2", ...Deno.args]));
+Deno.exit(
+  await main([join(ROOT, "examples", "pipeline.yaml"), "-o", out, "-j", "2", ...Deno.args]),
+);

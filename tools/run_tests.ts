@@ -33,6 +33,7 @@ for await (const chunk of child.stdout) {
   tail = (tail + decoder.decode(chunk, { stream: true })).slice(-4000);
 }
 const status = await child.status;
+// deno-lint-ignore no-control-regex
 const m = /\|\s*(\d+) passed[^|\n]*\|\s*(\d+) failed/.exec(tail.replace(/\x1b\[[0-9;]*m/g, ""));
 const summary = m ? `${m[1]} passed, ${m[2]} failed` : "";
 // Give kernels that were told to exit a moment, then look for orphans.
