@@ -4,7 +4,7 @@
  * @module
  */
 import { stat } from "node:fs/promises";
-import { resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { discoverKernelSpecs, formatKernelSpecs } from "../kernel/mod.ts";
 import { declaredParameterNames, inspectParameters, readNotebook } from "../nbformat/mod.ts";
 import { type CliArgs, HELP, numberOption, parseCliArgs } from "./cli_args.ts";
@@ -13,6 +13,7 @@ import { parseNameKeys } from "./naming.ts";
 import { runPlan } from "./orchestrate.ts";
 import { loadParameterSets, mergeCliParameters } from "./params.ts";
 import { loadPipeline } from "./pipeline.ts";
+import { readManifest } from "./manifest.ts";
 import { type Plan, planDirectory, planPipeline } from "./plan.ts";
 import { Progress, summaryTable } from "./_progress.ts";
 import { UsageError } from "./_usage_error.ts";
@@ -116,7 +117,15 @@ async function buildPlan(
 
 async function runCommand(args: CliArgs): Promise<number> {
   const { plan, extraOutputs } = await buildPlan(args);
-  const dir = resolve(args.values.output ?? `nbchain-runs/${runStamp()}`);
+  const resumeDir = args.values.resume;
+  if (resumeDir && args.values.output && resolve(args.values.output) !== resolve(resumeDir)) {
+    throw new UsageError(
+      `error: --resume ${resumeDir} and -o ${args.values.output} differ; a resumed run writes into the directory it resumes`,
+    );
+  }
+  const previous = resumeDir ? await readManifest(resolve(resumeDir)) : undefined;
+  const dir = resolve(resumeDir ?? args.values.output ?? `nbchain-runs/${runStamp()}`);
+  const cacheDir = args.flags.has("cache") ? join(dirname(dir), ".nbchain-cache") : undefined;
   const quiet = args.flags.has("quiet");
   const progress = new Progress({
     live: !quiet && Deno.stderr.isTerminal() && !args.flags.has("log-output"),
@@ -142,6 +151,7 @@ async function runCommand(args: CliArgs): Promise<number> {
     const timeout = numberOption(args, "timeout");
     const cellTimeout = numberOption(args, "cell-timeout");
     const startTimeout = numberOption(args, "start-timeout");
+    const maxOutput = numberOption(args, "max-output", { integer: true });
     const manifest = await runPlan(plan, {
       dir,
       extraOutputs,
@@ -151,6 +161,10 @@ async function runCommand(args: CliArgs): Promise<number> {
       reportMode: args.flags.has("report-mode"),
       chain: !args.flags.has("no-chain"),
       onEvent: (e) => progress.handle(e),
+      ...(previous ? { resume: previous } : {}),
+      ...(cacheDir ? { cacheDir } : {}),
+      ...(args.flags.has("prepare-only") ? { prepareOnly: true } : {}),
+      ...(maxOutput !== undefined ? { maxOutputBytes: maxOutput } : {}),
       ...(jobs ? { jobs } : {}),
       ...(retries !== undefined ? { retries } : {}),
       ...(timeout ? { timeout } : {}),

@@ -15,6 +15,7 @@ import { type RunManifest, type TaskRecord, writeManifest } from "./manifest.ts"
 import { expandForeach, type Plan, type PlannedTask } from "./plan.ts";
 import { renderRunReport } from "./report_html.ts";
 import { VERSION } from "./version.ts";
+import { cacheKey, cacheRestore, cacheStore } from "./_cache.ts";
 
 /** Events of a whole run. */
 export type RunEvent =
@@ -49,6 +50,10 @@ export interface RunPlanOptions {
   allowErrors?: boolean;
   /** Hide inputs in outputs. */
   reportMode?: boolean;
+  /** Inject parameters and write the notebooks without executing. */
+  prepareOnly?: boolean;
+  /** Bytes of output kept per cell. */
+  maxOutputBytes?: number;
   /** Chain directory notebooks (default true): upstream values feed declared parameters. */
   chain?: boolean;
   /** Extra output paths per task id (the papermill form's OUT). */
@@ -59,6 +64,10 @@ export interface RunPlanOptions {
   onEvent?: (event: RunEvent) => void;
   /** Cancels the run (Ctrl-C). */
   signal?: AbortSignal;
+  /** A previous manifest of the same run directory: its ok and cached tasks are kept, not re-run. */
+  resume?: RunManifest;
+  /** A cache directory: tasks with an unchanged content hash are copied from it (`--cache`). */
+  cacheDir?: string;
 }
 
 const FAILED = new Set(["failed", "timeout", "skipped", "interrupted"]);
@@ -98,7 +107,12 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
   const started = now();
   const tasks: PlannedTask[] = [...plan.tasks];
   const records = new Map<string, TaskRecord>();
-  for (const t of tasks) records.set(t.id, record(t));
+  const kept = new Map<string, TaskRecord>();
+  for (const r of options.resume?.tasks ?? []) {
+    if (r.status === "ok" || r.status === "cached") kept.set(r.id, r);
+  }
+  const fresh = (t: PlannedTask): TaskRecord => kept.get(t.id) ?? record(t);
+  for (const t of tasks) records.set(t.id, fresh(t));
   const manifest: RunManifest = {
     nbchain: VERSION,
     status: "running",
@@ -185,7 +199,20 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
     r.parameters = params;
     const retries = options.retries ?? t.retries;
     const out = join(dir, r.output);
-    for (let attempt = 1; attempt <= retries + 1; attempt++) {
+    const key = options.cacheDir
+      ? await cacheKey(t.notebook, params, options.kernel ?? t.kernel ?? "", VERSION)
+      : undefined;
+    if (key) r.cache_key = key;
+    const hit = key && options.cacheDir
+      ? await cacheRestore(options.cacheDir, key, out, join(dir, r.html))
+      : undefined;
+    if (hit) {
+      r.status = "cached";
+      r.kernel = hit.kernel;
+      r.variables = hit.variables;
+      r.attempts = 0;
+    }
+    for (let attempt = 1; !hit && attempt <= retries + 1; attempt++) {
       r.attempts = attempt;
       emit({ type: "task-start", task: t.id, attempt, parameters: params });
       let result: NotebookResult;
@@ -200,6 +227,8 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
           html: join(dir, r.html),
           allowErrors: options.allowErrors || t.allowErrors,
           reportMode: options.reportMode ?? false,
+          prepareOnly: options.prepareOnly ?? false,
+          ...(options.maxOutputBytes ? { maxOutputBytes: options.maxOutputBytes } : {}),
           ...(kernel ? { kernel } : {}),
           ...(cwd ? { cwd } : {}),
           ...(timeout ? { timeout } : {}),
@@ -234,7 +263,20 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
         await new Promise((res) => setTimeout(res, delay));
       }
     }
-    if (options.extraOutputs?.[t.id] && results.has(t.id)) {
+    if (key && options.cacheDir && r.status === "ok") {
+      await mkdir(options.cacheDir, { recursive: true });
+      await cacheStore(options.cacheDir, key, out, join(dir, r.html), {
+        variables: r.variables,
+        kernel: r.kernel,
+      }).catch((e) =>
+        emit({
+          type: "notebook",
+          task: t.id,
+          event: { type: "warning", message: `Cannot store in the cache: ${(e as Error).message}` },
+        })
+      );
+    }
+    if (options.extraOutputs?.[t.id] && (results.has(t.id) || hit)) {
       await Deno.copyFile(out, options.extraOutputs[t.id]!).catch(() => {});
     }
     r.ended = now();
@@ -257,7 +299,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
     const at = tasks.indexOf(template);
     tasks.splice(at, 1, ...instances);
     records.delete(template.id);
-    for (const inst of instances) records.set(inst.id, record(inst));
+    for (const inst of instances) records.set(inst.id, fresh(inst));
     for (const t of tasks) {
       if (t.needs.includes(template.id)) {
         t.needs = t.needs.flatMap((n) => (n === template.id ? instances.map((i) => i.id) : [n]));
