@@ -33,6 +33,12 @@ export interface StartKernelOptions {
   signal?: AbortSignal;
 }
 
+/** Options of {@linkcode Kernel.execute}. */
+export interface KernelExecuteOptions extends ExecuteOptions {
+  /** Aborting interrupts the kernel and fails the execution with the signal's reason. */
+  signal?: AbortSignal;
+}
+
 /** Options of {@linkcode Kernel.shutdown}. */
 export interface ShutdownOptions {
   /** Ms to wait for a clean exit after `shutdown_request` (default 2000). */
@@ -162,11 +168,26 @@ export class Kernel implements AsyncDisposable {
   }
 
   /** Runs `code`; see {@linkcode KernelClient.execute}. Fails promptly if the kernel dies. */
-  execute(code: string, options: ExecuteOptions = {}): Execution {
-    if (isDenoKernel(this.spec) && options.lateOutputGrace === undefined) {
-      return this.client.execute(code, { ...options, lateOutputGrace: DENO_LATE_OUTPUT_MS });
+  execute(code: string, options: KernelExecuteOptions = {}): Execution {
+    const { signal, ...rest } = options;
+    if (isDenoKernel(this.spec) && rest.lateOutputGrace === undefined) {
+      rest.lateOutputGrace = DENO_LATE_OUTPUT_MS;
     }
-    return this.client.execute(code, options);
+    const execution = this.client.execute(code, rest);
+    if (signal) {
+      const onAbort = () => {
+        this.interrupt().catch(() => {});
+        execution.fail(signal.reason);
+      };
+      if (signal.aborted) onAbort();
+      else {
+        signal.addEventListener("abort", onAbort, { once: true });
+        execution.result.finally(() => signal.removeEventListener("abort", onAbort)).catch(
+          () => {},
+        );
+      }
+    }
+    return execution;
   }
 
   /** Interrupts the running code, by signal or by message as the spec says. */
@@ -249,10 +270,12 @@ export async function startKernel(
         signal,
       });
       const info = await client.waitForReady({ timeout: deadline - Date.now(), signal });
-      return new Kernel(spec, proc, client, info, {
+      const kernel = new Kernel(spec, proc, client, info, {
         interval: options.heartbeatInterval ?? 1000,
         misses: options.heartbeatMisses ?? 10,
       });
+      options.signal?.addEventListener("abort", () => kernel.shutdown(), { once: true });
+      return kernel;
     } catch (error) {
       await client?.close();
       await proc.terminate({ graceMs: 500 });

@@ -174,3 +174,29 @@ Deno.test("a kernel that exits while starting fails with its stderr", async () =
     return true;
   });
 });
+
+Deno.test("ipykernel over Unix sockets (ipc transport) runs code", async () => {
+  await using k = await startKernel("python3", { transport: "ipc" });
+  assert.equal(k.process.connection.transport, "ipc");
+  const r = await collect(k.execute("print('over ipc')"));
+  assert.equal(streamText(r.messages), "over ipc\n");
+});
+
+Deno.test("Kernel.execute() with an aborted signal interrupts the kernel and fails the execution", async () => {
+  await using k = await startKernel("python3");
+  const controller = new AbortController();
+  const exec = k.execute("import time\nwhile True: time.sleep(0.01)", {
+    signal: controller.signal,
+  });
+  const outcome = collect(exec);
+  await new Promise((r) => setTimeout(r, 300));
+  controller.abort(new Error("stop now"));
+  await assert.rejects(outcome, /stop now/);
+  // The interrupt reached the kernel: it is idle again and runs new code.
+  let ok = false;
+  for (let i = 0; i < 50 && !ok; i++) {
+    ok = (await collect(k.execute("1"))).status === "ok";
+    if (!ok) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(ok, "the kernel runs code after the interrupt");
+});
