@@ -266,10 +266,13 @@ export async function startKernel(
     let client: KernelClient | undefined;
     try {
       client = await KernelClient.connect(proc.connection, {
-        timeout: deadline - Date.now(),
+        timeout: Math.max(1, deadline - Date.now()),
         signal,
       });
-      const info = await client.waitForReady({ timeout: deadline - Date.now(), signal });
+      const info = await client.waitForReady({
+        timeout: Math.max(1, deadline - Date.now()),
+        signal,
+      });
       const kernel = new Kernel(spec, proc, client, info, {
         interval: options.heartbeatInterval ?? 1000,
         misses: options.heartbeatMisses ?? 10,

@@ -74,6 +74,7 @@ const RUNTIME = String.raw`(getters, specs, limit, marker) => {
         switch (typeof v) {
           case "number":
             charge(24);
+            if (Object.is(v, -0)) return { $float: "-0" }; /* JSON would write 0 */
             return Number.isFinite(v) ? v : { $float: Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf" };
           case "string":
             charge(v.length + 2);

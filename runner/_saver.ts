@@ -26,12 +26,17 @@ export class ThrottledSaver {
     const wait = Math.max(0, this.#last + this.#interval - Date.now());
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.#save();
+      // A failed progressive write is retried by the next one; flush() reports
+      // its own failure. Never an unhandled rejection.
+      this.#save().catch(() => {
+        this.#dirty = true;
+      });
     }, wait);
   }
 
   #save(): Promise<void> {
-    this.#running = this.#running.then(async () => {
+    // A failed write must not stop the later ones.
+    this.#running = this.#running.catch(() => {}).then(async () => {
       if (!this.#dirty) return;
       this.#dirty = false;
       this.#last = Date.now();

@@ -157,9 +157,11 @@ export async function notebookKernelSpec(
  * {@linkcode Notebook}) with parameters, like `papermill IN OUT -p x 1`.
  *
  * Never throws for failures inside the notebook: those come back as the
- * result's `status` and `error`, with the partial notebook saved. Throws a
- * `UsageError` for bad input (unreadable notebook, unknown kernel, a
- * parameter that cannot be expressed) before anything runs.
+ * result's `status` and `error`, with the partial notebook saved. Bad input
+ * is rejected before anything runs: an unreadable notebook with the
+ * nbformat `NotebookError` (a `NotebookSyntaxError` has the line and column,
+ * a `NotebookVersionError` the version), an unknown kernel or a parameter
+ * that cannot be expressed with a `UsageError` (`error: <file>: ...`).
  *
  * @example
  * ```ts ignore
@@ -227,9 +229,15 @@ class NotebookRun {
       }
     }
     initCellMetadata(nb);
+    // injectParameters recorded the values as JSON (bigints, NaN and
+    // infinities made writable); without parameters nothing was injected.
+    const injected = nb.metadata.papermill as Record<string, unknown> | undefined;
+    const parameters = Object.keys(this.#o.parameters ?? {}).length > 0
+      ? injected?.parameters ?? {}
+      : {};
     nb.metadata.papermill = {
       default_parameters: {},
-      parameters: (this.#o.parameters ?? {}) as never,
+      parameters: parameters as never,
       environment_variables: {},
       version: `nbchain ${VERSION}`,
       input_path: this.#path,
@@ -281,11 +289,18 @@ class NotebookRun {
     const deadline = o.timeout ? Date.now() + o.timeout * 1000 : Infinity;
     const t0 = performance.now();
     let kernel: Kernel;
+    // The run's signal cancels the start only: startKernel shuts a kernel down
+    // when its signal fires later, but a cancelled run must first interrupt
+    // the running cell and save (see #executeCell).
+    const starting = new AbortController();
+    const cancelStart = () => starting.abort(o.signal?.reason);
+    if (o.signal?.aborted) cancelStart();
+    else o.signal?.addEventListener("abort", cancelStart, { once: true });
     try {
       kernel = await startKernel(this.#spec, {
         cwd: o.cwd ?? (this.#path.startsWith("<") ? Deno.cwd() : dirname(this.#path)),
         startTimeout: (o.startTimeout ?? 60) * 1000,
-        ...(o.signal ? { signal: o.signal } : {}),
+        signal: starting.signal,
       });
     } catch (error) {
       if (o.signal?.aborted) {
@@ -297,6 +312,8 @@ class NotebookRun {
       }
       const e = error as Error;
       return await this.#finish("failed", toTaskError(e.name, e.message, null), []);
+    } finally {
+      o.signal?.removeEventListener("abort", cancelStart);
     }
     try {
       this.#emit({
@@ -388,6 +405,9 @@ class NotebookRun {
       const outcome = await this.#executeCell(kernel, cell, index, code, collector, deadline);
       const ended = new Date().toISOString();
       markCellEnded(cell, ended, outcome.kind !== "ok");
+      if (outcome.kind === "timeout") {
+        (cell.metadata.papermill as Record<string, unknown>).timed_out = true;
+      }
       this.#emit({
         type: "cell-end",
         cell: index,
@@ -467,10 +487,12 @@ class NotebookRun {
       if (first !== "done") {
         // Interrupt, give it a moment to stop, else kill the kernel.
         await kernel.interrupt().catch(() => {});
+        let grace: ReturnType<typeof setTimeout> | undefined;
         const settled = await Promise.race([
           exec.result.then(() => true, () => true),
-          new Promise<boolean>((r) => setTimeout(() => r(false), 5000)),
+          new Promise<boolean>((r) => grace = setTimeout(() => r(false), 5000)),
         ]);
+        clearTimeout(grace);
         if (!settled) await kernel.shutdown({ graceMs: 0 });
         await consume.catch(() => {});
         if (first === "abort") {
@@ -489,7 +511,6 @@ class NotebookRun {
           evalue,
           traceback: [evalue],
         });
-        cell.metadata.papermill = { ...(cell.metadata.papermill as object), timed_out: true };
         return { kind: "timeout", error: toTaskError("CellTimeoutError", evalue, index) };
       }
       await consume.catch(() => {});

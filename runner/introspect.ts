@@ -147,8 +147,8 @@ export function introspectionCode(
 /**
  * Parses the stdout of the introspection snippet. Finds the marker, parses
  * the JSON after it (up to the end of that line), checks its shape and
- * decodes tagged values (`{"$bigint"}` to bigint, `{"$float"}` to NaN or
- * ±Infinity). Throws {@linkcode IntrospectionError} when the marker is
+ * decodes tagged values (`{"$bigint"}` to bigint, `{"$float"}` to NaN,
+ * ±Infinity or -0). Throws {@linkcode IntrospectionError} when the marker is
  * missing, the JSON is invalid or malformed, or the snippet reported a failure.
  *
  * @example
@@ -234,6 +234,7 @@ function decodeValue(value: JsonValue): unknown {
     if (tag === "$float" && body === "nan") return NaN;
     if (tag === "$float" && body === "inf") return Infinity;
     if (tag === "$float" && body === "-inf") return -Infinity;
+    if (tag === "$float" && body === "-0") return -0;
     if (tag === "$object" && isRecord(body)) {
       return decodeEntries(body as { [key: string]: JsonValue });
     }

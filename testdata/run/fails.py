@@ -1,0 +1,8 @@
+# %%
+print("before")
+
+# %%
+raise ValueError("boom")
+
+# %%
+print("after")

@@ -1,0 +1,7 @@
+// %% tags=["parameters"]
+let who = "world";
+
+// %%
+const cwd = Deno.cwd();
+const greeting = `hello ${who}`;
+console.log(greeting);

@@ -1,0 +1,7 @@
+# %%
+print("started", flush=True)
+
+# %%
+import time
+
+time.sleep(60)
