@@ -12,7 +12,13 @@
  * ```
  * @module
  */
-export { Kernel, type ShutdownOptions, startKernel, type StartKernelOptions } from "./kernel.ts";
+export {
+  Kernel,
+  type KernelExecuteOptions,
+  type ShutdownOptions,
+  startKernel,
+  type StartKernelOptions,
+} from "./kernel.ts";
 export {
   type ExecuteOptions,
   type InputRequest,

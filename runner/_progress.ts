@@ -117,6 +117,9 @@ export class Progress {
           );
         }
         break;
+      case "task-expand":
+        this.#total += event.instances.length - 1;
+        break;
       case "task-retry":
         this.#line(
           `retry ${event.task} in ${(event.delay / 1000).toFixed(1)}s: ${

@@ -6,18 +6,20 @@
 import { stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { discoverKernelSpecs, formatKernelSpecs } from "../kernel/mod.ts";
-import { declaredParameterNames, inspectParameters, readNotebook } from "../nbformat/mod.ts";
+import { inspectParameters, readNotebook } from "../nbformat/mod.ts";
 import { type CliArgs, HELP, numberOption, parseCliArgs } from "./cli_args.ts";
 import { discoverNotebooks } from "./discover.ts";
 import { parseNameKeys } from "./naming.ts";
-import { runPlan } from "./orchestrate.ts";
+import { type RunEvent, runPlan } from "./orchestrate.ts";
+import { chainNamesOf } from "./_preflight.ts";
 import { loadParameterSets, mergeCliParameters } from "./params.ts";
 import { loadPipeline } from "./pipeline.ts";
-import { readManifest } from "./manifest.ts";
+import { manifestToJson, readManifest } from "./manifest.ts";
 import { type Plan, planDirectory, planPipeline } from "./plan.ts";
 import { Progress, summaryTable } from "./_progress.ts";
 import { UsageError } from "./_usage_error.ts";
 import { VERSION } from "./version.ts";
+import { variablesTable } from "./variables_table.ts";
 
 const encoder = new TextEncoder();
 
@@ -107,7 +109,7 @@ async function buildPlan(
   });
   if (!args.flags.has("no-chain")) {
     const declared = new Map<string, string[]>();
-    for (const nb of notebooks) declared.set(nb, declaredParameterNames(await readNotebook(nb)));
+    for (const nb of notebooks) declared.set(nb, await chainNamesOf(nb));
     for (const t of plan.tasks) t.chainNames = declared.get(t.notebook) ?? [];
   }
   const extraOutputs: Record<string, string> = {};
@@ -133,6 +135,13 @@ async function runCommand(args: CliArgs): Promise<number> {
     quiet,
   });
   const controller = new AbortController();
+  // Kernels running now (task id -> pid, which is also the kernel's process group): a forced
+  // exit kills them first, so a second Ctrl-C never leaves a kernel behind either.
+  const kernels = new Map<string, number>();
+  const trackKernels = (e: RunEvent) => {
+    if (e.type === "notebook" && e.event.type === "kernel-ready") kernels.set(e.task, e.event.pid);
+    else if (e.type === "task-end" || e.type === "task-retry") kernels.delete(e.task);
+  };
   let interrupts = 0;
   const onSignal = () => {
     interrupts++;
@@ -140,6 +149,13 @@ async function runCommand(args: CliArgs): Promise<number> {
       err("\ninterrupted: stopping kernels and saving partial notebooks (Ctrl-C again to force)");
       controller.abort(new Error("interrupted by the user"));
     } else {
+      for (const pid of kernels.values()) {
+        try {
+          Deno.kill(-pid, "SIGKILL");
+        } catch {
+          // Already gone.
+        }
+      }
       Deno.exit(130);
     }
   };
@@ -160,7 +176,10 @@ async function runCommand(args: CliArgs): Promise<number> {
       allowErrors: args.flags.has("allow-errors"),
       reportMode: args.flags.has("report-mode"),
       chain: !args.flags.has("no-chain"),
-      onEvent: (e) => progress.handle(e),
+      onEvent: (e) => {
+        trackKernels(e);
+        progress.handle(e);
+      },
       ...(previous ? { resume: previous } : {}),
       ...(cacheDir ? { cacheDir } : {}),
       ...(args.flags.has("prepare-only") ? { prepareOnly: true } : {}),
@@ -174,8 +193,10 @@ async function runCommand(args: CliArgs): Promise<number> {
       ...(args.values.cwd ? { cwd: resolve(args.values.cwd) } : {}),
     });
     progress.stop();
-    if (args.flags.has("json")) out(jsonText(manifest));
+    if (args.flags.has("json")) out(manifestToJson(manifest));
     else if (!quiet) {
+      const only = manifest.tasks.length === 1 ? manifest.tasks[0] : undefined;
+      if (only && only.variables.length > 0) out(`${variablesTable(only.variables)}\n`);
       out(summaryTable(manifest.tasks));
       out(`\n${manifest.status} in ${manifest.duration?.toFixed(2)}s; report: ${dir}/index.html`);
     }

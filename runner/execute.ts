@@ -5,15 +5,8 @@
  */
 import { dirname, resolve } from "node:path";
 import { writeFile } from "node:fs/promises";
+import { type Kernel, type KernelSpec, resolveKernelSpec, startKernel } from "../kernel/mod.ts";
 import {
-  type Kernel,
-  KernelDiedError,
-  type KernelSpec,
-  resolveKernelSpec,
-  startKernel,
-} from "../kernel/mod.ts";
-import {
-  type CodeCell,
   hasTag,
   injectParameters,
   type Notebook,
@@ -32,7 +25,6 @@ import {
   type Variable,
 } from "./introspect.ts";
 import {
-  executionTiming,
   initCellMetadata,
   insertErrorCells,
   markCellEnded,
@@ -40,6 +32,7 @@ import {
   secondsBetween,
 } from "./_papermill.ts";
 import { ThrottledSaver } from "./_saver.ts";
+import { executeCell, toTaskError } from "./_execute_cell.ts";
 import { UsageError } from "./_usage_error.ts";
 import { VERSION } from "./version.ts";
 import type { TaskError } from "./manifest.ts";
@@ -120,18 +113,6 @@ export function kernelLanguage(spec: KernelSpec, nb: Notebook): string {
   const lang = (spec.language || nb.metadata.language_info?.name || "").toLowerCase();
   return lang === "typescriptreact" ? "typescript" : lang;
 }
-
-function toTaskError(
-  ename: string,
-  evalue: string,
-  cell: number | null,
-  message?: string,
-): TaskError {
-  return { ename, evalue, cell, message: message ?? `${ename}: ${evalue}` };
-}
-
-// deno-lint-ignore no-control-regex
-const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 
 /** Resolves the notebook's kernelspec: `--kernel`, else `metadata.kernelspec.name`. */
 export async function notebookKernelSpec(
@@ -402,7 +383,17 @@ class NotebookRun {
       markCellStarted(cell, begun);
       this.#emit({ type: "cell-start", cell: index, step, steps });
       collector.startCell(index, cell);
-      const outcome = await this.#executeCell(kernel, cell, index, code, collector, deadline);
+      const outcome = await executeCell(cell, index, code, {
+        kernel,
+        collector,
+        deadline,
+        allowErrors: o.allowErrors ?? false,
+        ...(o.cellTimeout ? { cellTimeout: o.cellTimeout } : {}),
+        ...(o.timeout ? { timeout: o.timeout } : {}),
+        ...(o.signal ? { signal: o.signal } : {}),
+        onChange: () => this.#saver?.touch(),
+        onOutput: (stream, text) => this.#emit({ type: "output", cell: index, stream, text }),
+      });
       const ended = new Date().toISOString();
       markCellEnded(cell, ended, outcome.kind !== "ok");
       if (outcome.kind === "timeout") {
@@ -427,7 +418,11 @@ class NotebookRun {
       const allowed = outcome.kind === "error" && !kernel.death &&
         (o.allowErrors || hasTag(cell, "raises-exception"));
       if (allowed) continue;
-      if (outcome.kind === "error") insertErrorCells(nb, index, cell.execution_count);
+      if (outcome.kind === "error") {
+        insertErrorCells(nb, index, cell.execution_count);
+        // The banners go above the failing cell: report its index in the output notebook.
+        outcome.error.cell = nb.cells.indexOf(cell);
+      }
       const status = outcome.kind === "timeout"
         ? "timeout"
         : outcome.kind === "interrupted"
@@ -436,118 +431,5 @@ class NotebookRun {
       return { status, error: outcome.error, executed };
     }
     return { status: "ok", error: null, executed };
-  }
-
-  async #executeCell(
-    kernel: Kernel,
-    cell: CodeCell,
-    index: number,
-    code: string,
-    collector: OutputCollector,
-    deadline: number,
-  ): Promise<
-    | { kind: "ok" | "exit" }
-    | { kind: "error" | "timeout" | "interrupted"; error: TaskError }
-  > {
-    const o = this.#o;
-    const exec = kernel.execute(code, { stopOnError: !o.allowErrors });
-    const consume = (async () => {
-      for await (const msg of exec) {
-        if (msg.header.msg_type === "execute_input") continue;
-        if (collector.handle({ msg_type: msg.header.msg_type, content: msg.content })) {
-          this.#saver?.touch();
-        }
-        if (msg.header.msg_type === "stream") {
-          const stream = msg.content.name === "stderr" ? "stderr" : "stdout";
-          this.#emit({ type: "output", cell: index, stream, text: String(msg.content.text ?? "") });
-        }
-      }
-    })();
-    consume.catch(() => {});
-    const cellLimit = o.cellTimeout ? Date.now() + o.cellTimeout * 1000 : Infinity;
-    const limit = Math.min(cellLimit, deadline);
-    const limitKind = limit === cellLimit && o.cellTimeout ? "cell" : "notebook";
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let onAbort: (() => void) | undefined;
-    const stop = new Promise<"timeout" | "abort">((resolve) => {
-      if (limit !== Infinity) {
-        timer = setTimeout(() => resolve("timeout"), Math.max(0, limit - Date.now()));
-      }
-      if (o.signal) {
-        onAbort = () => resolve("abort");
-        if (o.signal.aborted) onAbort();
-        else o.signal.addEventListener("abort", onAbort, { once: true });
-      }
-    });
-    try {
-      const first = await Promise.race([
-        exec.result.then(() => "done" as const, () => "done" as const),
-        stop,
-      ]);
-      if (first !== "done") {
-        // Interrupt, give it a moment to stop, else kill the kernel.
-        await kernel.interrupt().catch(() => {});
-        let grace: ReturnType<typeof setTimeout> | undefined;
-        const settled = await Promise.race([
-          exec.result.then(() => true, () => true),
-          new Promise<boolean>((r) => grace = setTimeout(() => r(false), 5000)),
-        ]);
-        clearTimeout(grace);
-        if (!settled) await kernel.shutdown({ graceMs: 0 });
-        await consume.catch(() => {});
-        if (first === "abort") {
-          return {
-            kind: "interrupted",
-            error: toTaskError("Interrupted", "the run was cancelled while this cell ran", index),
-          };
-        }
-        const seconds = limitKind === "cell" ? o.cellTimeout : o.timeout;
-        const evalue = `A cell timed out while it was being executed, after ${seconds} seconds (${
-          limitKind === "cell" ? "--cell-timeout" : "--timeout"
-        }); it was ${settled ? "interrupted" : "stopped by killing the kernel"}`;
-        cell.outputs.push({
-          output_type: "error",
-          ename: "CellTimeoutError",
-          evalue,
-          traceback: [evalue],
-        });
-        return { kind: "timeout", error: toTaskError("CellTimeoutError", evalue, index) };
-      }
-      await consume.catch(() => {});
-      const { reply, timing } = await exec.result;
-      cell.execution_count = reply.execution_count ?? null;
-      executionTiming(cell, timing);
-      if (reply.status === "ok") return { kind: "ok" };
-      const ename = reply.ename ?? "Error";
-      const evalue = reply.evalue ?? "";
-      if (ename === "SystemExit" && (evalue === "" || evalue === "0")) return { kind: "exit" };
-      const trace = (reply.traceback ?? []).join("\n").replace(ANSI, "");
-      return {
-        kind: "error",
-        error: toTaskError(ename, evalue, index, trace || `${ename}: ${evalue}`),
-      };
-    } catch (error) {
-      await consume.catch(() => {});
-      const e = error as Error;
-      if (e instanceof KernelDiedError) {
-        cell.outputs.push({
-          output_type: "error",
-          ename: "DeadKernelError",
-          evalue: e.message,
-          traceback: [e.message],
-        });
-        return { kind: "error", error: toTaskError("DeadKernelError", e.message, index) };
-      }
-      cell.outputs.push({
-        output_type: "error",
-        ename: e.name,
-        evalue: e.message,
-        traceback: [e.message],
-      });
-      return { kind: "error", error: toTaskError(e.name, e.message, index) };
-    } finally {
-      clearTimeout(timer);
-      if (onAbort) o.signal?.removeEventListener("abort", onAbort);
-    }
   }
 }

@@ -6,7 +6,6 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { declaredParameterNames, readNotebook } from "../nbformat/mod.ts";
 import { EventLog } from "./_events_log.ts";
 import { type NotebookEvent, type NotebookResult, runNotebook } from "./execute.ts";
 import { latestValues } from "./introspect.ts";
@@ -16,6 +15,8 @@ import { expandForeach, type Plan, type PlannedTask } from "./plan.ts";
 import { renderRunReport } from "./report_html.ts";
 import { VERSION } from "./version.ts";
 import { cacheKey, cacheRestore, cacheStore } from "./_cache.ts";
+import { preflight } from "./_preflight.ts";
+import { ancestors, upstreamValues } from "./_inputs.ts";
 
 /** Events of a whole run. */
 export type RunEvent =
@@ -23,6 +24,8 @@ export type RunEvent =
   | { type: "task-start"; task: string; attempt: number; parameters: Record<string, unknown> }
   | { type: "task-end"; task: string; record: TaskRecord }
   | { type: "task-retry"; task: string; attempt: number; reason: string; delay: number }
+  /** A foreach task was replaced by one task per element of its list (maybe none). */
+  | { type: "task-expand"; task: string; instances: string[] }
   | { type: "notebook"; task: string; event: NotebookEvent }
   | { type: "run-end"; manifest: RunManifest };
 
@@ -98,11 +101,15 @@ function record(task: PlannedTask): TaskRecord {
 /**
  * Runs a plan and writes the run directory: `run.json`, `events.jsonl`,
  * `<task>.ipynb`, `<task>.html`, `junit.xml` and `index.html`.
- * Returns the final manifest; never throws for task failures.
+ * Returns the final manifest; never throws for task failures. Throws a `UsageError` before
+ * anything runs (no run directory made) when a notebook can't be read or its kernel found.
  */
 export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunManifest> {
   const dir = options.dir;
+  await preflight(plan.tasks, options);
   await mkdir(dir, { recursive: true });
+  // A resumed run continues its log; a new run in a reused directory starts a fresh one.
+  if (!options.resume) await writeFile(join(dir, "events.jsonl"), "");
   const log = new EventLog(join(dir, "events.jsonl"));
   const started = now();
   const tasks: PlannedTask[] = [...plan.tasks];
@@ -126,7 +133,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
     if (event.type === "notebook") {
       const e = event.event;
       if (e.type === "output") return;
-      log.write({ event: `cell-${e.type}`, task: event.task, ...e, type: undefined });
+      log.write({ event: e.type, task: event.task, ...e, type: undefined });
     } else if (event.type === "task-end") {
       const r = event.record;
       log.write({
@@ -136,7 +143,10 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
         duration: r.duration,
         error: r.error,
       });
-    } else if (event.type !== "run-end") {
+    } else if (event.type === "run-end") {
+      const m = event.manifest;
+      log.write({ event: "run-end", status: m.status, duration: m.duration });
+    } else {
       log.write({ event: event.type, ...event, type: undefined });
     }
   };
@@ -162,23 +172,6 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
     emit({ type: "task-end", task: t.id, record: r });
   };
 
-  const upstreamValues = (t: PlannedTask): Record<string, unknown> => {
-    const values: Record<string, unknown> = {};
-    for (const [param, input] of Object.entries(t.inputs)) {
-      if (input.fanIn) {
-        const instances = tasks.filter((u) =>
-          (u.group ?? u.id) === input.task || u.id === input.task
-        );
-        values[param] = instances.map((u) =>
-          latestValues(records.get(u.id)!.variables as never)[input.variable]
-        );
-      } else {
-        values[param] = latestValues(records.get(input.task)!.variables as never)[input.variable];
-      }
-    }
-    return values;
-  };
-
   const runTask = async (t: PlannedTask) => {
     const r = records.get(t.id)!;
     r.status = "running";
@@ -186,20 +179,36 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
     await save();
     let params: Record<string, unknown> = { ...t.parameters };
     if (options.chain !== false && t.chainNames !== undefined) {
+      // Every upstream task, not only the direct ones: a name the previous notebook did not
+      // assign still arrives from further up the chain. Plan order is topological, so the
+      // latest value wins.
       const declared = new Set(t.chainNames);
-      for (const up of t.needs) {
+      const upstream = ancestors(t, tasks);
+      for (const u of tasks) {
+        if (!upstream.has(u.id)) continue;
         for (
-          const [name, value] of Object.entries(latestValues(records.get(up)!.variables as never))
+          const [name, value] of Object.entries(latestValues(records.get(u.id)!.variables as never))
         ) {
           if (declared.has(name)) params[name] = value;
         }
       }
     }
-    params = { ...params, ...upstreamValues(t) };
+    const inputs = upstreamValues(t, tasks, records, options.prepareOnly ?? false);
+    params = { ...params, ...inputs.values };
     r.parameters = params;
+    if (inputs.problem) {
+      r.status = "failed";
+      r.error = {
+        ename: "InputError",
+        evalue: inputs.problem,
+        cell: null,
+        message: inputs.problem,
+      };
+    }
     const retries = options.retries ?? t.retries;
     const out = join(dir, r.output);
-    const key = options.cacheDir
+    // A prepared (unexecuted) notebook is never stored in, nor restored from, the cache.
+    const key = options.cacheDir && !options.prepareOnly && !inputs.problem
       ? await cacheKey(t.notebook, params, options.kernel ?? t.kernel ?? "", VERSION)
       : undefined;
     if (key) r.cache_key = key;
@@ -212,7 +221,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
       r.variables = hit.variables;
       r.attempts = 0;
     }
-    for (let attempt = 1; !hit && attempt <= retries + 1; attempt++) {
+    for (let attempt = 1; !hit && !inputs.problem && attempt <= retries + 1; attempt++) {
       r.attempts = attempt;
       emit({ type: "task-start", task: t.id, attempt, parameters: params });
       let result: NotebookResult;
@@ -257,10 +266,20 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
           type: "task-retry",
           task: t.id,
           attempt: attempt + 1,
-          reason: result.error?.message ?? result.status,
+          reason: result.error ? `${result.error.ename}: ${result.error.evalue}` : result.status,
           delay,
         });
-        await new Promise((res) => setTimeout(res, delay));
+        // The backoff ends early on Ctrl-C, and an interrupted run makes no further attempt.
+        await new Promise<void>((res) => {
+          const done = () => {
+            clearTimeout(timer);
+            options.signal?.removeEventListener("abort", done);
+            res();
+          };
+          const timer = setTimeout(done, delay);
+          options.signal?.addEventListener("abort", done, { once: true });
+        });
+        if (options.signal?.aborted) break;
       }
     }
     if (key && options.cacheDir && r.status === "ok") {
@@ -281,7 +300,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
     }
     r.ended = now();
     r.duration = (Date.parse(r.ended) - Date.parse(r.started!)) / 1000;
-    if (r.status !== "ok" && options.failFast) stopStarting = true;
+    if (r.status !== "ok" && r.status !== "cached" && options.failFast) stopStarting = true;
     emit({ type: "task-end", task: t.id, record: r });
     await save();
   };
@@ -296,6 +315,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
       }`;
     }
     const instances = expandForeach(template, value);
+    emit({ type: "task-expand", task: template.id, instances: instances.map((i) => i.id) });
     const at = tasks.indexOf(template);
     tasks.splice(at, 1, ...instances);
     records.delete(template.id);
@@ -341,6 +361,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
         if (problem) {
           r.status = "failed";
           r.error = { ename: "ForeachError", evalue: problem, cell: null, message: problem };
+          if (options.failFast) stopStarting = true;
           emit({ type: "task-end", task: t.id, record: r });
         }
         progressed = true;
@@ -375,9 +396,4 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
   emit({ type: "run-end", manifest });
   await log.flush();
   return manifest;
-}
-
-/** Names the notebook's parameters cell declares (for directory chaining). */
-export async function chainNamesOf(notebook: string): Promise<string[]> {
-  return declaredParameterNames(await readNotebook(notebook));
 }

@@ -3,10 +3,10 @@
  * parameter sets) or a pipeline file.
  * @module
  */
-import { declaredParameterNames, readNotebook } from "../nbformat/mod.ts";
 import { discoverNotebooks, type DiscoverOptions } from "./discover.ts";
 import type { RunManifest } from "./manifest.ts";
 import { runPlan, type RunPlanOptions } from "./orchestrate.ts";
+import { chainNamesOf } from "./_preflight.ts";
 import { loadPipeline } from "./pipeline.ts";
 import { planDirectory, planPipeline } from "./plan.ts";
 
@@ -43,7 +43,7 @@ export async function runDirectory(
   });
   if (chain) {
     const declared = new Map<string, string[]>();
-    for (const nb of notebooks) declared.set(nb, declaredParameterNames(await readNotebook(nb)));
+    for (const nb of notebooks) declared.set(nb, await chainNamesOf(nb));
     for (const t of plan.tasks) t.chainNames = declared.get(t.notebook) ?? [];
   }
   return await runPlan(plan, options);

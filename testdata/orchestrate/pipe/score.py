@@ -1,0 +1,5 @@
+# %% tags=["parameters"]
+file = "none"
+
+# %%
+label = file.upper()

@@ -1,0 +1,7 @@
+# %% tags=["parameters"]
+losses = []
+rates = []
+labels = []
+
+# %%
+total = sum(losses) + len(labels)
