@@ -3,7 +3,9 @@
  * found. Bad input is a `UsageError` (exit code 2) before anything runs.
  * @module
  */
-import { declaredParameterNames, type Notebook, readNotebook } from "../nbformat/mod.ts";
+import { declaredParameterNames } from "../nbformat/inspect.ts";
+import { readNotebook } from "../nbformat/read.ts";
+import type { Notebook } from "../nbformat/types.ts";
 import { notebookKernelSpec } from "./execute.ts";
 import type { PlannedTask } from "./plan.ts";
 import { UsageError } from "./_usage_error.ts";

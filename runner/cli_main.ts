@@ -6,7 +6,8 @@
 import { stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { discoverKernelSpecs, formatKernelSpecs } from "../kernel/mod.ts";
-import { inspectParameters, readNotebook } from "../nbformat/mod.ts";
+import { inspectParameters } from "../nbformat/inspect.ts";
+import { readNotebook } from "../nbformat/read.ts";
 import { type CliArgs, HELP, numberOption, parseCliArgs } from "./cli_args.ts";
 import { discoverNotebooks } from "./discover.ts";
 import { parseNameKeys } from "./naming.ts";

@@ -6,16 +6,14 @@
 import { dirname, resolve } from "node:path";
 import { writeFile } from "node:fs/promises";
 import { type Kernel, type KernelSpec, resolveKernelSpec, startKernel } from "../kernel/mod.ts";
-import {
-  hasTag,
-  injectParameters,
-  type Notebook,
-  OutputCollector,
-  readNotebook,
-  renderNotebookHtml,
-  sourceText,
-  writeNotebook,
-} from "../nbformat/mod.ts";
+// Specific modules, not nbformat/mod.ts: the HTML renderer (marked, highlight.js) is
+// loaded in the background while the kernel starts, off the start-up path.
+import { hasTag, sourceText } from "../nbformat/cells.ts";
+import { injectParameters } from "../nbformat/parameters.ts";
+import { OutputCollector } from "../nbformat/outputs.ts";
+import { readNotebook } from "../nbformat/read.ts";
+import type { Notebook } from "../nbformat/types.ts";
+import { writeNotebook } from "../nbformat/write.ts";
 import {
   type ExecutedCell,
   introspectionCode,
@@ -36,6 +34,11 @@ import { executeCell, toTaskError } from "./_execute_cell.ts";
 import { UsageError } from "./_usage_error.ts";
 import { VERSION } from "./version.ts";
 import type { TaskError } from "./manifest.ts";
+
+let htmlModule: Promise<typeof import("../nbformat/html.ts")> | undefined;
+function loadHtml(): Promise<typeof import("../nbformat/html.ts")> {
+  return htmlModule ??= import("../nbformat/html.ts");
+}
 
 /** Progress events of one notebook run. */
 export type NotebookEvent =
@@ -84,6 +87,11 @@ export interface RunNotebookOptions {
   variables?: boolean;
   /** Progress events. */
   onEvent?: (event: NotebookEvent) => void;
+  /**
+   * Return as soon as the notebook is done, handing over the kernel's
+   * (graceful) shutdown instead of waiting for it; the caller must await it.
+   */
+  detachShutdown?: (stopped: Promise<void>) => void;
   /** Cancels the run: the kernel is interrupted and stopped, the partial notebook saved. */
   signal?: AbortSignal;
 }
@@ -246,6 +254,7 @@ class NotebookRun {
     pm.exception = status === "ok" ? null : true;
     await this.#saver?.flush();
     if (this.#o.html) {
+      const { renderNotebookHtml } = await loadHtml();
       await writeFile(
         this.#o.html,
         renderNotebookHtml(this.#nb, { reportMode: this.#o.reportMode ?? false }),
@@ -264,6 +273,7 @@ class NotebookRun {
   }
 
   async run(): Promise<NotebookResult> {
+    if (this.#o.html) loadHtml().catch(() => {});
     this.#prepare();
     if (this.#o.prepareOnly) return await this.#finish("ok", null, []);
     const o = this.#o;
@@ -315,7 +325,9 @@ class NotebookRun {
       }
       return await this.#finish(outcome.status, outcome.error, variables);
     } finally {
-      await kernel.shutdown();
+      const stopped = kernel.shutdown();
+      if (this.#o.detachShutdown) this.#o.detachShutdown(stopped);
+      else await stopped;
     }
   }
 

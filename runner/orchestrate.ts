@@ -163,6 +163,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
   const jobs = Math.max(1, options.jobs ?? navigator.hardwareConcurrency ?? 2);
   const results = new Map<string, NotebookResult>();
   const running = new Map<string, Promise<void>>();
+  const shutdowns = new Set<Promise<void>>();
   let stopStarting = false;
 
   const skip = (t: PlannedTask, reason: string, status: "skipped" | "interrupted" = "skipped") => {
@@ -231,6 +232,12 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
         const timeout = options.timeout ?? t.timeout;
         const cellTimeout = options.cellTimeout ?? t.cellTimeout;
         result = await runNotebook(t.notebook, {
+          // A finished kernel's exit is mostly waiting: free the slot for the next
+          // task's kernel meanwhile; every shutdown is awaited before the run ends.
+          detachShutdown: (stopped) => {
+            shutdowns.add(stopped);
+            stopped.finally(() => shutdowns.delete(stopped));
+          },
           parameters: params,
           output: out,
           html: join(dir, r.html),
@@ -379,6 +386,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
     await Promise.race(running.values());
   }
 
+  await Promise.allSettled([...shutdowns]);
   await save();
   const ended = now();
   manifest.tasks = tasks.map((t) => records.get(t.id)!);

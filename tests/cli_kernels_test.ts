@@ -60,3 +60,32 @@ Deno.test("nbchain with an unknown kernel exits 2 with a one-line error listing 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("nbchain inspect lists declared parameters with type, default and help", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const nb = `${dir}/p.py`;
+    await Deno.writeTextFile(
+      nb,
+      '# %% tags=["parameters"]\nregion = "eu"  # where to run\nyears: int = 3\nrate = 0.5  # learning rate\n\n# %%\nprint(region)\n',
+    );
+    const text = await nbchain("inspect", nb);
+    assert.equal(text.code, 0);
+    assert.match(text.stdout, /region\s+str\s+"eu"\s+where to run/);
+    const json = await nbchain("inspect", nb, "--json");
+    const params = JSON.parse(json.stdout) as {
+      name: string;
+      type: string;
+      default: string;
+      help: string;
+    }[];
+    assert.deepEqual(params.map((p) => [p.name, p.type, p.default]), [
+      ["region", "str", '"eu"'],
+      ["years", "int", "3"],
+      ["rate", "float", "0.5"],
+    ]);
+    assert.equal(params[2]!.help, "learning rate");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -200,3 +200,20 @@ Deno.test("Kernel.execute() with an aborted signal interrupts the kernel and fai
   }
   assert.ok(ok, "the kernel runs code after the interrupt");
 });
+
+Deno.test("a frozen kernel (SIGSTOP) is declared dead by the heartbeat and fails the pending execution", async () => {
+  const k = await startKernel("python3", { heartbeatInterval: 100, heartbeatMisses: 3 });
+  try {
+    const outcome = collect(k.execute("import time\ntime.sleep(30)"));
+    await new Promise((r) => setTimeout(r, 300));
+    k.process.signal("SIGSTOP");
+    await assert.rejects(outcome, (e: unknown) => {
+      assert.ok(e instanceof KernelDiedError);
+      assert.match(e.message, /stopped answering its heartbeat/);
+      return true;
+    });
+  } finally {
+    k.process.signal("SIGCONT");
+    await k.shutdown();
+  }
+});
