@@ -41,7 +41,7 @@ export interface KernelExecuteOptions extends ExecuteOptions {
 
 /** Options of {@linkcode Kernel.shutdown}. */
 export interface ShutdownOptions {
-  /** Ms to wait for a clean exit after `shutdown_request` (default 2000). */
+  /** Ms to wait for a clean exit after `shutdown_request` (default 1000). */
   graceMs?: number;
 }
 
@@ -208,7 +208,7 @@ export class Kernel implements AsyncDisposable {
     if (this.#shutdown) return this.#shutdown;
     clearTimeout(this.#hbTimer);
     this.#shutdown = (async () => {
-      const grace = options.graceMs ?? 2000;
+      const grace = options.graceMs ?? 1000;
       if (!this.#death && this.process.exitStatus === undefined) {
         try {
           await this.client.request("control", "shutdown_request", { restart: false }, {

@@ -116,6 +116,19 @@ export interface NotebookResult {
   duration: number;
 }
 
+/**
+ * ipykernel gets `--HistoryManager.hist_file=:memory:`, as nbclient gives it:
+ * a notebook run needs no history database, and parallel kernels sharing one
+ * SQLite file lock each other (it also makes the kernel exit faster).
+ */
+export function withInMemoryHistory(spec: KernelSpec): KernelSpec {
+  const isIPyKernel = spec.argv.some((a) => a === "ipykernel_launcher" || a === "ipykernel");
+  const set = spec.argv.some((a) => a.startsWith("--HistoryManager.hist_file"));
+  return isIPyKernel && !set
+    ? { ...spec, argv: [...spec.argv, "--HistoryManager.hist_file=:memory:"] }
+    : spec;
+}
+
 /** Normalises a kernel language for translators and introspection. */
 export function kernelLanguage(spec: KernelSpec, nb: Notebook): string {
   const lang = (spec.language || nb.metadata.language_info?.name || "").toLowerCase();
@@ -288,7 +301,7 @@ class NotebookRun {
     if (o.signal?.aborted) cancelStart();
     else o.signal?.addEventListener("abort", cancelStart, { once: true });
     try {
-      kernel = await startKernel(this.#spec, {
+      kernel = await startKernel(withInMemoryHistory(this.#spec), {
         cwd: o.cwd ?? (this.#path.startsWith("<") ? Deno.cwd() : dirname(this.#path)),
         startTimeout: (o.startTimeout ?? 60) * 1000,
         signal: starting.signal,
