@@ -33,7 +33,7 @@ export function endpointToString(e: Endpoint): string {
   return `tcp://${host}:${e.port}`;
 }
 
-const READ_BUFFER_SIZE = 128 * 1024;
+const READ_BUFFER_SIZE = 32 * 1024;
 
 class DenoTransport implements Transport {
   readonly readable: AsyncIterable<Uint8Array>;

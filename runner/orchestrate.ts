@@ -161,7 +161,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
   emit({ type: "run-start", tasks: tasks.length, dir });
 
   const jobs = Math.max(1, options.jobs ?? navigator.hardwareConcurrency ?? 2);
-  const results = new Map<string, NotebookResult>();
+  const executed = new Set<string>(); // tasks that wrote a notebook (not kept: the notebooks)
   const running = new Map<string, Promise<void>>();
   const shutdowns = new Set<Promise<void>>();
   let stopStarting = false;
@@ -259,7 +259,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
         r.error = { ename: e.name, evalue: e.message, cell: null, message: e.message };
         break;
       }
-      results.set(t.id, result);
+      executed.add(t.id);
       r.kernel = result.kernel;
       r.status = result.status;
       r.error = result.error;
@@ -302,7 +302,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
         })
       );
     }
-    if (options.extraOutputs?.[t.id] && (results.has(t.id) || hit)) {
+    if (options.extraOutputs?.[t.id] && (executed.has(t.id) || hit)) {
       await Deno.copyFile(out, options.extraOutputs[t.id]!).catch(() => {});
     }
     r.ended = now();
