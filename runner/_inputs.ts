@@ -25,7 +25,7 @@ export function upstreamValues(
     );
     const found: unknown[] = [];
     for (const u of sources) {
-      const produced = latestValues((records.get(u.id)?.variables ?? []) as never);
+      const produced = latestValues(records.get(u.id)?.variables ?? []);
       if (!Object.hasOwn(produced, input.variable)) break;
       found.push(produced[input.variable]);
     }
@@ -36,7 +36,7 @@ export function upstreamValues(
     if (prepareOnly) continue;
     const u = sources[found.length];
     const names = Object.keys(
-      latestValues((records.get(u?.id ?? "")?.variables ?? []) as never),
+      latestValues(records.get(u?.id ?? "")?.variables ?? []),
     );
     return {
       values,

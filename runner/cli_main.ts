@@ -36,6 +36,29 @@ function jsonText(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2);
 }
 
+/** Whether a process exists and is not a zombie (Linux `/proc`; elsewhere assumed gone). */
+function running(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+/** SIGKILLs each kernel's process group and waits (≤ 1 s) until they are gone. */
+async function killGroups(pids: number[]): Promise<void> {
+  for (const pid of pids) {
+    try {
+      Deno.kill(-pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+  const until = Date.now() + 1000;
+  while (pids.some(running) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+}
+
 /** A UTC timestamp usable as a folder name. */
 function runStamp(): string {
   return new Date().toISOString().replace(/[:]/g, "-").replace(/\.\d+Z$/, "Z");
@@ -150,14 +173,7 @@ async function runCommand(args: CliArgs): Promise<number> {
       err("\ninterrupted: stopping kernels and saving partial notebooks (Ctrl-C again to force)");
       controller.abort(new Error("interrupted by the user"));
     } else {
-      for (const pid of kernels.values()) {
-        try {
-          Deno.kill(-pid, "SIGKILL");
-        } catch {
-          // Already gone.
-        }
-      }
-      Deno.exit(130);
+      killGroups([...kernels.values()]).finally(() => Deno.exit(130));
     }
   };
   Deno.addSignalListener("SIGINT", onSignal);

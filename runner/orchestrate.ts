@@ -188,7 +188,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
       for (const u of tasks) {
         if (!upstream.has(u.id)) continue;
         for (
-          const [name, value] of Object.entries(latestValues(records.get(u.id)!.variables as never))
+          const [name, value] of Object.entries(latestValues(records.get(u.id)!.variables))
         ) {
           if (declared.has(name)) params[name] = value;
         }
@@ -263,7 +263,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
       r.kernel = result.kernel;
       r.status = result.status;
       r.error = result.error;
-      r.variables = result.variables as never;
+      r.variables = result.variables;
       if (result.status === "ok" || result.status === "interrupted" || options.signal?.aborted) {
         break;
       }
@@ -315,7 +315,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
   const expand = (template: PlannedTask): string | undefined => {
     const spec = template.foreach!;
     const upstream = records.get(spec.task);
-    const value = upstream ? latestValues(upstream.variables as never)[spec.variable] : undefined;
+    const value = upstream ? latestValues(upstream.variables)[spec.variable] : undefined;
     if (!Array.isArray(value)) {
       return `foreach needs a list: ${spec.task}.${spec.variable} is ${
         value === undefined ? "not defined" : typeof value

@@ -5,53 +5,19 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { runDirectory, type RunEvent, type RunManifest, type TaskRecord } from "../mod.ts";
-
-const ROOT = resolve(import.meta.dirname!, "..");
-const FIXTURES = join(ROOT, "testdata", "orchestrate");
-
-async function tempDir(copyOf?: string) {
-  const path = await mkdtemp(join(tmpdir(), "nbchain-orchestrate-test-"));
-  if (copyOf) await cp(join(FIXTURES, copyOf), path, { recursive: true });
-  return { path, [Symbol.asyncDispose]: () => rm(path, { recursive: true, force: true }) };
-}
-
-async function runCli(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(ROOT, "cli.ts"), ...args],
-    stdin: "null",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
-}
-
-const shown = (r: { code: number; stdout: string; stderr: string }) =>
-  `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
-
-async function manifestOf(dir: string): Promise<RunManifest> {
-  return JSON.parse(await readFile(join(dir, "run.json"), "utf8"));
-}
-
-function task(manifest: RunManifest, id: string): TaskRecord {
-  const found = manifest.tasks.find((t) => t.id === id);
-  assert.ok(found, `task "${id}" in ${manifest.tasks.map((t) => t.id)}`);
-  return found;
-}
-
-function variable(record: TaskRecord, name: string): unknown {
-  const found = record.variables.filter((v) => v.name === name).at(-1);
-  assert.ok(
-    found,
-    `variable "${name}" of "${record.id}" in ${record.variables.map((v) => v.name)}`,
-  );
-  return found.value;
-}
-
-const exists = (path: string) => Deno.lstat(path).then(() => true, () => false);
+import {
+  exists,
+  FIXTURES,
+  manifestOf,
+  runCli,
+  shown,
+  task,
+  tempDir,
+  variable,
+} from "./_orchestrate_helpers.ts";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { runDirectory, type RunEvent } from "../mod.ts";
 
 const CHAIN = join(FIXTURES, "chain");
 const PARAMS = join(FIXTURES, "params");

@@ -6,36 +6,11 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { exists, FIXTURES, ROOT, task, tempDir, variable } from "./_orchestrate_helpers.ts";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { type RunEvent, type RunManifest, runPipeline, type TaskRecord } from "../mod.ts";
 
-const ROOT = resolve(import.meta.dirname!, "..");
-const FIXTURES = join(ROOT, "testdata", "orchestrate");
-
-async function tempDir(copyOf?: string) {
-  const path = await mkdtemp(join(tmpdir(), "nbchain-pipeline-test-"));
-  if (copyOf) await cp(join(FIXTURES, copyOf), path, { recursive: true });
-  return { path, [Symbol.asyncDispose]: () => rm(path, { recursive: true, force: true }) };
-}
-
-function task(manifest: RunManifest, id: string): TaskRecord {
-  const found = manifest.tasks.find((t) => t.id === id);
-  assert.ok(found, `task "${id}" in ${manifest.tasks.map((t) => t.id)}`);
-  return found;
-}
-
-function variable(record: TaskRecord, name: string): unknown {
-  const found = record.variables.filter((v) => v.name === name).at(-1);
-  assert.ok(
-    found,
-    `variable "${name}" of "${record.id}" in ${record.variables.map((v) => v.name)}`,
-  );
-  return found.value;
-}
-
-const exists = (path: string) => Deno.lstat(path).then(() => true, () => false);
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
 Deno.test("runPipeline: needs, inputs, matrix, foreach, fan-in, deno, cwd, retries, timeout", async (t) => {

@@ -17,6 +17,7 @@
 import { dirname, join } from "node:path";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { ROOT } from "./provision.ts";
+import { median, row } from "./_bench_table.ts";
 
 /** Options of {@linkcode benchNotebooks}. */
 export interface BenchNotebooksOptions {
@@ -37,19 +38,6 @@ interface Timed {
 }
 
 const CLI = join(ROOT, "cli.ts");
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s[Math.floor((s.length - 1) / 2)]!;
-}
-
-/** Same layout as `row()` in tools/bench.ts. */
-function row(label: string, ours: number, peer: number, unit: string, target: string): string {
-  const ratio = peer > 0 ? ours / peer : NaN;
-  return `${label.padEnd(40)} ${ours.toFixed(3).padStart(10)} ${peer.toFixed(3).padStart(10)} ${
-    unit.padEnd(4)
-  } ${ratio.toFixed(2).padStart(6)}  ${target}`;
-}
 
 function notebook(sources: string[]): string {
   return JSON.stringify(

@@ -9,22 +9,11 @@ import { join } from "node:path";
 import { provision, ROOT } from "./provision.ts";
 import { benchKernel, type Figures } from "./_bench_kernel.ts";
 import { benchNotebooks } from "./_bench_notebooks.ts";
+import { median, row } from "./_bench_table.ts";
 
 const quick = Deno.args.includes("--quick");
 const { python, jupyterPath } = await provision({ bench: true });
 Deno.env.set("JUPYTER_PATH", jupyterPath);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s[Math.floor((s.length - 1) / 2)]!;
-}
-
-function row(label: string, ours: number, peer: number, unit: string, target: string): string {
-  const ratio = peer > 0 ? ours / peer : NaN;
-  return `${label.padEnd(40)} ${ours.toFixed(3).padStart(10)} ${peer.toFixed(3).padStart(10)} ${
-    unit.padEnd(4)
-  } ${ratio.toFixed(2).padStart(6)}  ${target}`;
-}
 
 const starts = quick ? 3 : 10;
 const cells = quick ? 200 : 1000;
