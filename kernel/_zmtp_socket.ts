@@ -3,15 +3,7 @@
  * @module
  */
 
-import {
-  abortable,
-  dialDeno,
-  type Dialer,
-  dialWithRetry,
-  type Endpoint,
-  endpointToString,
-  type Transport,
-} from "./_transport.ts";
+import type { Transport } from "./_transport.ts";
 import {
   encodeGreeting,
   encodeMessage,
@@ -26,22 +18,6 @@ import {
 
 /** The socket types this client implements. */
 export type SocketType = "DEALER" | "SUB" | "REQ";
-
-/** Options of {@linkcode connectZmtp}. */
-export interface ConnectOptions {
-  /** Our socket type, announced in READY. */
-  type: SocketType;
-  /** Identity sent in READY by DEALER and REQ (0 to 255 bytes, not starting with 0x00). */
-  identity?: Uint8Array;
-  /** Milliseconds for connect retries plus the handshake; default 10000. */
-  timeout?: number;
-  /** Aborts connecting; the promise rejects with the signal's reason. */
-  signal?: AbortSignal;
-  /** Opens the byte stream; default {@linkcode dialDeno}. */
-  dialer?: Dialer;
-  /** Largest accepted incoming message in bytes; default 256 MiB. */
-  maxMessageSize?: number;
-}
 
 /** A connection failure, a peer ERROR or a protocol violation; the lower error is the `cause`. */
 export class ZmtpError extends Error {
@@ -63,17 +39,11 @@ const REQ_ENVELOPE: EncodeMessageOptions = { emptyDelimiter: true };
 const decoder = new TextDecoder();
 const ignore = (): void => {};
 
-let handshakeOf: (socket: ZmtpSocket) => Promise<void>;
-
 /**
  * A connected ZMTP socket. Incoming messages are queued from the start (PINGs are answered
  * even when nobody iterates); iterate it once at a time to receive them.
  */
 export class ZmtpSocket implements AsyncDisposable, AsyncIterable<Uint8Array[]> {
-  static {
-    handshakeOf = (socket) => socket.#handshake;
-  }
-
   /** Our socket type. */
   readonly type: SocketType;
   /** Settles when the connection ends: `undefined` when we closed it, else the error. */
@@ -85,7 +55,8 @@ export class ZmtpSocket implements AsyncDisposable, AsyncIterable<Uint8Array[]> 
   #parser: ZmtpParser;
   #state = ST_HANDSHAKE;
   #error: ZmtpError | undefined;
-  #handshake: Promise<void>;
+  /** Settles when the peer's READY arrives (rejects if the handshake fails). */
+  readonly ready: Promise<void>;
   #handshakeDone!: (error?: Error) => void;
   #resolveClosed!: (error: Error | undefined) => void;
   #pumpDone: Promise<void>;
@@ -110,10 +81,10 @@ export class ZmtpSocket implements AsyncDisposable, AsyncIterable<Uint8Array[]> 
     this.#name = init.name;
     this.#transport = transport;
     this.closed = new Promise((resolve) => this.#resolveClosed = resolve);
-    this.#handshake = new Promise((resolve, reject) => {
+    this.ready = new Promise((resolve, reject) => {
       this.#handshakeDone = (error) => error === undefined ? resolve() : reject(error);
     });
-    this.#handshake.catch(ignore);
+    this.ready.catch(ignore);
     const identity = init.identity ?? new Uint8Array(0);
     const ready = encodeReady(
       init.type === "SUB" ? { "Socket-Type": init.type } : {
@@ -148,7 +119,7 @@ export class ZmtpSocket implements AsyncDisposable, AsyncIterable<Uint8Array[]> 
     } catch (error) {
       return Promise.reject(error);
     }
-    if (this.#state === ST_HANDSHAKE) return this.#handshake.then(() => this.#write(bytes));
+    if (this.#state === ST_HANDSHAKE) return this.ready.then(() => this.#write(bytes));
     return this.#write(bytes);
   }
 
@@ -385,91 +356,4 @@ export class ZmtpSocket implements AsyncDisposable, AsyncIterable<Uint8Array[]> 
 
 function commandName(command: ZmtpCommand): string {
   return command.type === "other" ? `"${command.name}"` : command.type.toUpperCase();
-}
-
-const TIMED_OUT = Symbol("timed out");
-
-function validateIdentity(identity: Uint8Array | undefined): void {
-  if (identity === undefined || identity.length === 0) return;
-  if (identity.length > 255 || identity[0] === 0) {
-    throw new TypeError(
-      `Invalid ZMTP identity of ${identity.length} bytes: expected at most 255, not starting with 0x00`,
-    );
-  }
-}
-
-/**
- * Connects a ZMTP socket: dials with backoff (5 ms doubling to 200 ms) while the endpoint
- * refuses or does not exist yet, then does the NULL handshake, all within `timeout`.
- *
- * @example Talk to a ROUTER
- * ```ts ignore
- * await using socket = await connectZmtp(
- *   { transport: "tcp", host: "127.0.0.1", port: 5555 },
- *   { type: "DEALER", identity: new TextEncoder().encode("client-1") },
- * );
- * await socket.send([new TextEncoder().encode("hello")]);
- * for await (const frames of socket) {
- *   console.log(frames.length);
- *   break;
- * }
- * ```
- */
-export async function connectZmtp(
-  endpoint: Endpoint,
-  options: ConnectOptions,
-): Promise<ZmtpSocket> {
-  const { type, identity, signal, dialer = dialDeno, timeout = 10_000 } = options;
-  if (type !== "DEALER" && type !== "SUB" && type !== "REQ") {
-    throw new TypeError(`Unsupported ZMTP socket type "${String(type)}": use DEALER, SUB or REQ`);
-  }
-  validateIdentity(identity);
-  const max = options.maxMessageSize;
-  if (max !== undefined && (!Number.isSafeInteger(max) || max < 0)) {
-    throw new RangeError(`Invalid maxMessageSize ${max}: expected a non-negative integer`);
-  }
-  signal?.throwIfAborted();
-  const name = endpointToString(endpoint);
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(TIMED_OUT), timeout);
-  const onAbort = () => controller.abort(signal?.reason);
-  signal?.addEventListener("abort", onAbort, { once: true });
-  let lastError: unknown;
-  let dialed = false;
-  let socket: ZmtpSocket | undefined;
-  try {
-    const transport = await dialWithRetry(endpoint, {
-      dialer,
-      signal: controller.signal,
-      onRetry: (error) => lastError = error,
-    }).catch((error: unknown) => {
-      if (controller.signal.aborted) throw controller.signal.reason;
-      throw new ZmtpError(`Cannot connect to "${name}"`, { cause: error });
-    });
-    dialed = true;
-    socket = new ZmtpSocket(transport, {
-      type,
-      name,
-      ...(identity === undefined ? {} : { identity }),
-      ...(max === undefined ? {} : { maxMessageSize: max }),
-    });
-    try {
-      await abortable(handshakeOf(socket), controller.signal);
-    } catch (error) {
-      if (error instanceof ZmtpError) {
-        throw new ZmtpError(`Cannot complete the ZMTP handshake with "${name}"`, { cause: error });
-      }
-      throw error;
-    }
-    return socket;
-  } catch (error) {
-    await socket?.[Symbol.asyncDispose]();
-    if (error !== TIMED_OUT) throw error;
-    throw dialed
-      ? new ZmtpError(`Cannot complete the ZMTP handshake with "${name}" within ${timeout} ms`)
-      : new ZmtpError(`Cannot connect to "${name}" within ${timeout} ms`, { cause: lastError });
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", onAbort);
-  }
 }

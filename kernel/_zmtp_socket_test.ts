@@ -8,7 +8,8 @@ import {
   encodeReady,
   ZmtpParser,
 } from "./_zmtp_frame.ts";
-import { type ConnectOptions, connectZmtp, ZmtpError, type ZmtpSocket } from "./_zmtp_socket.ts";
+import { type ConnectOptions, connectZmtp } from "./_zmtp_connect.ts";
+import { ZmtpError, type ZmtpSocket } from "./_zmtp_socket.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);
 const ENDPOINT: Endpoint = { transport: "tcp", host: "127.0.0.1", port: 1 };

@@ -5,7 +5,8 @@
  * @module
  */
 import type { Dialer } from "./_transport.ts";
-import { connectZmtp, type ZmtpSocket } from "./_zmtp_socket.ts";
+import { connectZmtp } from "./_zmtp_connect.ts";
+import type { ZmtpSocket } from "./_zmtp_socket.ts";
 import { channelEndpoint, type ChannelName, type ConnectionInfo } from "./connection.ts";
 import { KernelConnectionError, KernelTimeoutError } from "./errors.ts";
 import { Execution } from "./execution.ts";

@@ -10,6 +10,15 @@
  * @module
  */
 import { type Token, tokenize } from "./_ts_tokens.ts";
+import {
+  AFTER_GENERIC,
+  ASSIGN_OPS,
+  CLOSERS,
+  continues,
+  IN_GENERIC,
+  OPENERS,
+  RESERVED,
+} from "./_ts_grammar.ts";
 
 /** One top-level assigning statement. */
 export interface TsAssignment {
@@ -18,121 +27,6 @@ export interface TsAssignment {
   /** The statement's source text (with its `;` if any), trimmed. */
   statement: string;
 }
-
-const ASSIGN_OPS = new Set([
-  "=",
-  "+=",
-  "-=",
-  "*=",
-  "/=",
-  "%=",
-  "**=",
-  "<<=",
-  ">>=",
-  ">>>=",
-  "&=",
-  "|=",
-  "^=",
-  "&&=",
-  "||=",
-  "??=",
-]);
-const BINARY_OPS = [
-  "+",
-  "-",
-  "*",
-  "/",
-  "%",
-  "**",
-  "==",
-  "!=",
-  "===",
-  "!==",
-  "<",
-  "<=",
-  ">=",
-  "<<",
-  ">>",
-  ">>>",
-  "&",
-  "|",
-  "^",
-  "&&",
-  "||",
-  "??",
-  "?",
-  ":",
-  ",",
-  ".",
-  "?.",
-  "=>",
-];
-/**
- * A line cannot end after these (the expression is incomplete). `>` is left
- * out (it usually closes a generic), and so is `!` (a non-null assertion).
- */
-const OPERAND_EXPECTED = new Set([...ASSIGN_OPS, ...BINARY_OPS, "~", "...", "(", "[", "{"]);
-const OPERAND_EXPECTED_WORDS = new Set([
-  "new",
-  "typeof",
-  "void",
-  "delete",
-  "await",
-  "yield",
-  "in",
-  "of",
-  "instanceof",
-  "as",
-  "satisfies",
-  "extends",
-  "keyof",
-  "case",
-]);
-/** A line starting with these continues the previous one. */
-const CONTINUATION = new Set([...ASSIGN_OPS, ...BINARY_OPS, ">", "(", "["]);
-const CONTINUATION_WORDS = new Set(["instanceof", "in", "as", "satisfies"]);
-const RESERVED = new Set(
-  ("break case catch class const continue debugger default delete do else enum export extends false finally for " +
-    "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
-    "yield let static implements interface package private protected public await undefined NaN Infinity")
-    .split(" "),
-);
-const OPENERS: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
-const CLOSERS = new Set([")", "]", "}"]);
-const AFTER_GENERIC = new Set([
-  "(",
-  ")",
-  "]",
-  "}",
-  ",",
-  ";",
-  ".",
-  "?.",
-  "=",
-  "==",
-  "===",
-  "!=",
-  "!==",
-  ":",
-]);
-const IN_GENERIC = new Set([
-  ",",
-  ".",
-  "?",
-  ":",
-  "|",
-  "&",
-  "=>",
-  "...",
-  "-",
-  "[",
-  "(",
-  "{",
-  "<",
-  ">",
-  ">>",
-  ">>>",
-]);
 
 /** The top-level assigning statements of one cell, in source order. Never throws. */
 export function topLevelAssignments(source: string): TsAssignment[] {
@@ -501,16 +395,4 @@ class Scanner {
     }
     return this.#block(j);
   }
-}
-
-/** Whether a line break between `prev` and `next` continues the statement (no ASI). */
-function continues(prev: Token, next: Token): boolean {
-  if (prev.kind === "punct" && OPERAND_EXPECTED.has(prev.value)) return true;
-  if (prev.kind === "ident" && OPERAND_EXPECTED_WORDS.has(prev.value)) return true;
-  if (prev.kind === "ident" && ["return", "throw", "break", "continue"].includes(prev.value)) {
-    return false;
-  }
-  if (next.kind === "tpl") return true;
-  if (next.kind === "punct" && CONTINUATION.has(next.value)) return true;
-  return next.kind === "ident" && CONTINUATION_WORDS.has(next.value);
 }

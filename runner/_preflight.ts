@@ -6,7 +6,7 @@
 import { declaredParameterNames } from "../nbformat/inspect.ts";
 import { readNotebook } from "../nbformat/read.ts";
 import type { Notebook } from "../nbformat/types.ts";
-import { notebookKernelSpec } from "./execute.ts";
+import { notebookKernelSpec } from "./kernel_choice.ts";
 import type { PlannedTask } from "./plan.ts";
 import { UsageError } from "./_usage_error.ts";
 

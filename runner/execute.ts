@@ -5,7 +5,7 @@
  */
 import { dirname, resolve } from "node:path";
 import { writeFile } from "node:fs/promises";
-import { type Kernel, type KernelSpec, resolveKernelSpec, startKernel } from "../kernel/mod.ts";
+import { type Kernel, type KernelSpec, startKernel } from "../kernel/mod.ts";
 // Specific modules, not nbformat/mod.ts: the HTML renderer (marked, highlight.js) is
 // loaded in the background while the kernel starts, off the start-up path.
 import { hasTag, sourceText } from "../nbformat/cells.ts";
@@ -30,6 +30,8 @@ import {
   secondsBetween,
 } from "./_papermill.ts";
 import { ThrottledSaver } from "./_saver.ts";
+import { kernelLanguage, notebookKernelSpec, withInMemoryHistory } from "./kernel_choice.ts";
+
 import { executeCell, toTaskError } from "./_execute_cell.ts";
 import { UsageError } from "./_usage_error.ts";
 import { VERSION } from "./version.ts";
@@ -114,44 +116,6 @@ export interface NotebookResult {
   ended: string;
   /** Seconds. */
   duration: number;
-}
-
-/**
- * ipykernel gets `--HistoryManager.hist_file=:memory:`, as nbclient gives it:
- * a notebook run needs no history database, and parallel kernels sharing one
- * SQLite file lock each other (it also makes the kernel exit faster).
- */
-export function withInMemoryHistory(spec: KernelSpec): KernelSpec {
-  const isIPyKernel = spec.argv.some((a) => a === "ipykernel_launcher" || a === "ipykernel");
-  const set = spec.argv.some((a) => a.startsWith("--HistoryManager.hist_file"));
-  return isIPyKernel && !set
-    ? { ...spec, argv: [...spec.argv, "--HistoryManager.hist_file=:memory:"] }
-    : spec;
-}
-
-/** Normalises a kernel language for translators and introspection. */
-export function kernelLanguage(spec: KernelSpec, nb: Notebook): string {
-  const lang = (spec.language || nb.metadata.language_info?.name || "").toLowerCase();
-  return lang === "typescriptreact" ? "typescript" : lang;
-}
-
-/** Resolves the notebook's kernelspec: `--kernel`, else `metadata.kernelspec.name`. */
-export async function notebookKernelSpec(
-  nb: Notebook,
-  path: string,
-  override?: string,
-): Promise<KernelSpec> {
-  const name = override ?? nb.metadata.kernelspec?.name;
-  if (!name) {
-    throw new UsageError(
-      `error: ${path}: the notebook names no kernel (metadata.kernelspec.name); pass --kernel NAME`,
-    );
-  }
-  try {
-    return await resolveKernelSpec(name);
-  } catch (error) {
-    throw new UsageError(`error: ${path}: ${(error as Error).message}`, { cause: error });
-  }
 }
 
 /**

@@ -13,12 +13,12 @@
  * @module
  */
 export {
-  kernelLanguage,
   type NotebookEvent,
   type NotebookResult,
   runNotebook,
   type RunNotebookOptions,
 } from "./execute.ts";
+export { kernelLanguage, notebookKernelSpec, withInMemoryHistory } from "./kernel_choice.ts";
 export { type RunEvent, runPlan, type RunPlanOptions } from "./orchestrate.ts";
 export {
   runDirectory,

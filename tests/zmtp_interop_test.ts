@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { dialDeno, type Dialer, type Endpoint } from "../kernel/_transport.ts";
-import { connectZmtp, ZmtpError } from "../kernel/_zmtp_socket.ts";
+import { connectZmtp } from "../kernel/_zmtp_connect.ts";
+import { ZmtpError } from "../kernel/_zmtp_socket.ts";
 
 const SCRIPTS = new URL("../testdata/zmtp/", import.meta.url);
 const text = (s: string) => new TextEncoder().encode(s);
