@@ -29,6 +29,8 @@ export interface StartKernelOptions {
   heartbeatInterval?: number;
   /** Consecutive missed heartbeats that mean death (default 10). */
   heartbeatMisses?: number;
+  /** Called once the kernel process is spawned, while it boots (idle time for the caller). */
+  onLaunched?: (process: KernelProcess) => void;
   /** Aborts the start, and later shuts the kernel down. */
   signal?: AbortSignal;
 }
@@ -217,7 +219,12 @@ export class Kernel implements AsyncDisposable {
         } catch {
           // No reply: the signals below take over.
         }
-        await Promise.race([this.process.exited, new Promise((r) => setTimeout(r, grace))]);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([
+          this.process.exited,
+          new Promise((r) => (timer = setTimeout(r, grace))),
+        ]);
+        clearTimeout(timer);
       }
       await this.client.close();
       await this.process.terminate({ graceMs: 1000 });
@@ -254,6 +261,7 @@ export async function startKernel(
       ...(options.transport ? { transport: options.transport } : {}),
     };
     const proc = await launchKernelProcess(spec, launch);
+    options.onLaunched?.(proc);
     const attemptAbort = new AbortController();
     const signal = options.signal
       ? AbortSignal.any([options.signal, attemptAbort.signal])
@@ -280,10 +288,12 @@ export async function startKernel(
       options.signal?.addEventListener("abort", () => kernel.shutdown(), { once: true });
       return kernel;
     } catch (error) {
+      // Read before terminating: after terminate() the process has always exited.
+      const diedWhileStarting = exited;
       await client?.close();
       await proc.terminate({ graceMs: 500 });
       if (options.signal?.aborted) throw options.signal.reason;
-      if (exited) {
+      if (diedWhileStarting) {
         const status = proc.exitStatus;
         lastError = new KernelStartError(
           `Kernel "${spec.name}" exited while starting (code ${

@@ -250,7 +250,6 @@ class NotebookRun {
   }
 
   async run(): Promise<NotebookResult> {
-    if (this.#o.html) loadHtml().catch(() => {});
     this.#prepare();
     if (this.#o.prepareOnly) return await this.#finish("ok", null, []);
     const o = this.#o;
@@ -266,6 +265,8 @@ class NotebookRun {
     else o.signal?.addEventListener("abort", cancelStart, { once: true });
     try {
       kernel = await startKernel(withInMemoryHistory(this.#spec), {
+        // Module evaluation runs on this thread: do it while the kernel boots.
+        ...(o.html ? { onLaunched: () => void loadHtml().catch(() => {}) } : {}),
         cwd: o.cwd ?? (this.#path.startsWith("<") ? Deno.cwd() : dirname(this.#path)),
         startTimeout: (o.startTimeout ?? 60) * 1000,
         signal: starting.signal,
@@ -283,6 +284,7 @@ class NotebookRun {
     } finally {
       o.signal?.removeEventListener("abort", cancelStart);
     }
+    let stopped: Promise<void> | undefined;
     try {
       this.#emit({
         type: "kernel-ready",
@@ -300,9 +302,11 @@ class NotebookRun {
       ) {
         variables = mergeVariables(await this.#introspect(kernel, outcome.executed), variables);
       }
+      // Nothing more to run: the kernel exits while the notebook and HTML are written.
+      stopped = kernel.shutdown();
       return await this.#finish(outcome.status, outcome.error, variables);
     } finally {
-      const stopped = kernel.shutdown();
+      stopped ??= kernel.shutdown();
       if (this.#o.detachShutdown) this.#o.detachShutdown(stopped);
       else await stopped;
     }

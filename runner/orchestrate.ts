@@ -386,7 +386,6 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
     await Promise.race(running.values());
   }
 
-  await Promise.allSettled([...shutdowns]);
   await save();
   const ended = now();
   manifest.tasks = tasks.map((t) => records.get(t.id)!);
@@ -401,6 +400,8 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunM
   await writeManifest(dir, manifest);
   await writeFile(join(dir, "junit.xml"), renderJunit(manifest));
   await writeFile(join(dir, "index.html"), renderRunReport(manifest));
+  // The reports were written while the last kernels exited; none outlives the run.
+  await Promise.allSettled([...shutdowns]);
   emit({ type: "run-end", manifest });
   await log.flush();
   return manifest;

@@ -217,3 +217,31 @@ Deno.test("a frozen kernel (SIGSTOP) is declared dead by the heartbeat and fails
     await k.shutdown();
   }
 });
+
+Deno.test("a kernel that never becomes ready fails with a start timeout, not as a death, and is stopped", async () => {
+  const python = Deno.env.get("NBCHAIN_TEST_PYTHON")!;
+  const spec = {
+    name: "sleepy",
+    displayName: "sleepy",
+    language: "python",
+    argv: [python, "-c", "import time; time.sleep(60)"],
+    env: {},
+    interruptMode: "signal" as const,
+    metadata: {},
+    resourceDir: "/nonexistent",
+    source: "test",
+    shadowed: [],
+  };
+  let pid = 0;
+  await assert.rejects(
+    startKernel(spec, { startTimeout: 1500, onLaunched: (p) => (pid = p.pid) }),
+    (e: Error) => {
+      assert.match(e.message, /Cannot start kernel "sleepy"/);
+      assert.match(e.message, /--start-timeout/);
+      assert.doesNotMatch(e.message, /exited while starting/);
+      return true;
+    },
+  );
+  assert.ok(pid > 0);
+  assert.equal(processAlive(pid), false);
+});
