@@ -350,7 +350,12 @@ export class KernelClient implements AsyncDisposable {
   ): Promise<Record<string, unknown>> {
     const deadline = Date.now() + (options.timeout ?? 60_000);
     let sawIopub = false;
-    const stop = this.onIopub(() => (sawIopub = true));
+    let markIopub!: () => void;
+    const iopub = new Promise<void>((resolve) => (markIopub = resolve));
+    const stop = this.onIopub(() => {
+      sawIopub = true;
+      markIopub();
+    });
     try {
       let info: Record<string, unknown> | undefined;
       while (true) {
@@ -373,8 +378,11 @@ export class KernelClient implements AsyncDisposable {
           if (!(error instanceof KernelTimeoutError)) throw error;
           continue;
         }
-        const until = Date.now() + 500;
-        while (!sawIopub && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+        if (!sawIopub) {
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          await Promise.race([iopub, new Promise((r) => (timer = setTimeout(r, 500)))]);
+          clearTimeout(timer);
+        }
         if (sawIopub) return info;
       }
     } finally {

@@ -124,6 +124,20 @@ Deno.test("a kernel that dies at once reports its exit status and stderr", async
   await assertMissing(dirname(kernel.connectionFile));
 });
 
+/** Waits until every port of `kernel` accepts; false if it exited first (its error is in stderr). */
+async function bindsAll(kernel: KernelProcess): Promise<boolean> {
+  for (const channel of CHANNEL_NAMES) {
+    assert.equal(channelEndpoint(kernel.connection, channel).transport, "tcp");
+    try {
+      await waitForTcp(kernel, channelPort(kernel.connection, channel));
+    } catch (error) {
+      if (kernel.exitStatus) return false;
+      throw error;
+    }
+  }
+  return true;
+}
+
 Deno.test("eight python kernels launched at once get 40 distinct ports and all bind", async () => {
   requireEnv();
   const spec = await resolveKernelSpec("python3");
@@ -133,19 +147,21 @@ Deno.test("eight python kernels launched at once get 40 distinct ports and all b
   const kernels = launched.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
   try {
     assert.equal(kernels.length, 8);
+    // The in-process guarantee: no two kernels of this process are ever given one port.
     const ports = kernels.flatMap((k) => CHANNEL_NAMES.map((c) => channelPort(k.connection, c)));
     assert.equal(new Set(ports).size, 40);
-    for (const kernel of kernels) {
-      for (const channel of CHANNEL_NAMES) {
-        const endpoint = channelEndpoint(kernel.connection, channel);
-        assert.equal(endpoint.transport, "tcp");
-        await waitForTcp(kernel, channelPort(kernel.connection, channel));
-      }
+    for (const [i, kernel] of kernels.entries()) {
+      if (await bindsAll(kernel)) continue;
+      // Another process (tests run in parallel workers) took one of its ports between the
+      // reservation and the bind: the one race no in-process reservation can close. The kernel
+      // says so and exits, and a relaunch on fresh ports binds, which is what startKernel() does.
+      assert.match(kernel.stderrTail(), /Address already in use/);
+      const again = await launchKernelProcess(spec);
+      kernels[i] = again;
+      await kernel.terminate();
+      assert.ok(await bindsAll(again), again.stderrTail());
     }
-    for (const kernel of kernels) {
-      assert.doesNotMatch(kernel.stderrTail(), /Address already in use/);
-      assert.equal(kernel.exitStatus, undefined);
-    }
+    for (const kernel of kernels) assert.equal(kernel.exitStatus, undefined);
   } finally {
     await Promise.all(kernels.map((k) => k.terminate()));
   }
