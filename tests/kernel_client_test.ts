@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { KernelDiedError, startKernel } from "../kernel/mod.ts";
+import { KernelDiedError, type KernelSpec, startKernel } from "../kernel/mod.ts";
 import { collect, groupMembers, processAlive, streamText, waitFor } from "./_helpers.ts";
 
 Deno.test("ipykernel: streams, display data, execute results and errors", async () => {
@@ -154,20 +154,27 @@ Deno.test("Deno kernel: shutdown is clean although it exits after its reply", as
   assert.deepEqual(groupMembers(k.process.pid), []);
 });
 
-Deno.test("a kernel that exits while starting fails with its stderr", async () => {
-  const python = Deno.env.get("NBCHAIN_TEST_PYTHON")!;
-  const spec = {
-    name: "broken",
-    displayName: "broken",
+/** A kernelspec that runs `code` with the test venv's python instead of a kernel. */
+function pythonSpec(name: string, code: string): KernelSpec {
+  return {
+    name,
+    displayName: name,
     language: "python",
-    argv: [python, "-c", "import sys; sys.stderr.write('kaboom: no such module'); sys.exit(3)"],
+    argv: [Deno.env.get("NBCHAIN_TEST_PYTHON")!, "-c", code],
     env: {},
-    interruptMode: "signal" as const,
+    interruptMode: "signal",
     metadata: {},
     resourceDir: "/nonexistent",
     source: "test",
     shadowed: [],
   };
+}
+
+Deno.test("a kernel that exits while starting fails with its stderr", async () => {
+  const spec = pythonSpec(
+    "broken",
+    "import sys; sys.stderr.write('kaboom: no such module'); sys.exit(3)",
+  );
   await assert.rejects(startKernel(spec, { relaunches: 1, startTimeout: 20_000 }), (e: Error) => {
     assert.match(e.message, /exited while starting/);
     assert.match(e.message, /kaboom: no such module/);
@@ -219,19 +226,7 @@ Deno.test("a frozen kernel (SIGSTOP) is declared dead by the heartbeat and fails
 });
 
 Deno.test("a kernel that never becomes ready fails with a start timeout, not as a death, and is stopped", async () => {
-  const python = Deno.env.get("NBCHAIN_TEST_PYTHON")!;
-  const spec = {
-    name: "sleepy",
-    displayName: "sleepy",
-    language: "python",
-    argv: [python, "-c", "import time; time.sleep(60)"],
-    env: {},
-    interruptMode: "signal" as const,
-    metadata: {},
-    resourceDir: "/nonexistent",
-    source: "test",
-    shadowed: [],
-  };
+  const spec = pythonSpec("sleepy", "import time; time.sleep(60)");
   let pid = 0;
   await assert.rejects(
     startKernel(spec, { startTimeout: 1500, onLaunched: (p) => (pid = p.pid) }),
