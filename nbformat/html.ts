@@ -17,6 +17,7 @@ import sql from "highlight.js/lib/languages/sql";
 import typescript from "highlight.js/lib/languages/typescript";
 import { AnsiUp } from "ansi_up";
 import { NOTEBOOK_CSS } from "./_html_css.ts";
+import { ERROR_CELL_TAG } from "./parameters.ts";
 
 // Only the languages notebooks here are written in: registering all of
 // highlight.js's ~190 languages costs a tenth of a second at every start.
@@ -183,7 +184,7 @@ function renderCell(cell: Cell, index: number, ctx: RenderContext): string {
   if (tags.includes("remove-cell")) return "";
   const id = `cell-${index}`;
   if (cell.cell_type === "markdown") {
-    const classes = tags.includes("papermill-error-cell-tag")
+    const classes = tags.includes(ERROR_CELL_TAG)
       ? "cell markdown-cell papermill-error"
       : "cell markdown-cell";
     const attachments = isRecord(cell.attachments) ? cell.attachments : undefined;

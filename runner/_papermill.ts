@@ -2,10 +2,14 @@
  * papermill- and nbclient-compatible metadata and error cells.
  * @module
  */
+import { hasTag } from "../nbformat/cells.ts";
+import { ERROR_CELL_TAG } from "../nbformat/parameters.ts";
 import type { Cell, CodeCell, MarkdownCell, Notebook } from "../nbformat/types.ts";
 
-/** The tag papermill gives its error banner cells. */
-export const ERROR_CELL_TAG = "papermill-error-cell-tag";
+/** Removes error banner cells of an earlier failed run, as papermill does on every run. */
+export function removeErrorCells(nb: Notebook): void {
+  nb.cells = nb.cells.filter((cell) => !hasTag(cell, ERROR_CELL_TAG));
+}
 
 const BANNER_STYLE =
   'style="color:red; font-family:Helvetica Neue, Helvetica, Arial, sans-serif; font-size:2em;"';

@@ -27,6 +27,7 @@ import {
   insertErrorCells,
   markCellEnded,
   markCellStarted,
+  removeErrorCells,
   secondsBetween,
 } from "./_papermill.ts";
 import { ThrottledSaver } from "./_saver.ts";
@@ -184,6 +185,7 @@ class NotebookRun {
 
   #prepare(): void {
     const nb = this.#nb;
+    removeErrorCells(nb);
     for (const cell of nb.cells) {
       if (cell.cell_type !== "code") continue;
       cell.outputs = [];

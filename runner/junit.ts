@@ -42,23 +42,16 @@ export function renderJunit(manifest: RunManifest): string {
   }
   const totalTime = manifest.duration ??
     manifest.tasks.reduce((sum, task) => sum + (task.duration ?? 0), 0);
-  const suite = attributes({
+  const totals = {
     name: "nbchain",
     tests: String(counts.tests),
     failures: String(counts.failures),
     errors: String(counts.errors),
     skipped: String(counts.skipped),
     time: seconds(totalTime),
-    timestamp: manifest.started,
-  });
-  const root = attributes({
-    name: "nbchain",
-    tests: String(counts.tests),
-    failures: String(counts.failures),
-    errors: String(counts.errors),
-    skipped: String(counts.skipped),
-    time: seconds(totalTime),
-  });
+  };
+  const suite = attributes({ ...totals, timestamp: manifest.started });
+  const root = attributes(totals);
   const properties =
     `    <properties>\n      <property${
       attributes({ name: "nbchain.version", value: manifest.nbchain })

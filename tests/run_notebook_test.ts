@@ -355,3 +355,24 @@ Deno.test("bad input is rejected before any kernel starts: invalid JSON, nbforma
   );
   assert.deepEqual(started, [], "nothing ran");
 });
+
+Deno.test("re-running a failed output without parameters removes its old error banners, as papermill does", async () => {
+  await using dir = await tempDir();
+  const input = await saveNotebook(
+    join(dir.path, "in.ipynb"),
+    notebook([code("flag = 1"), code("1/0")]),
+  );
+  const first = join(dir.path, "first.ipynb");
+  const failed = await run(input, { output: first });
+  assert.equal(failed.result.status, "failed");
+  assert.equal(failed.result.notebook.cells.filter((c) => hasTag(c, ERROR_TAG)).length, 2);
+  // The failed output, fixed by hand, run again with no parameters at all.
+  const fixed = await loadNotebook(first);
+  const bad = codeCells(fixed).find((c) => sourceText(c) === "1/0")!;
+  bad.source = "2/1";
+  await saveNotebook(first, fixed);
+  const again = await run(first, { output: join(dir.path, "second.ipynb") });
+  assert.equal(again.result.status, "ok");
+  assert.deepEqual(again.result.notebook.cells.filter((c) => hasTag(c, ERROR_TAG)), []);
+  assert.equal(codeCells(again.result.notebook).length, 2);
+});
